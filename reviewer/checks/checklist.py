@@ -1,0 +1,203 @@
+"""The checklist engine: each item in rules/checklist.yml gets met / vague / missing, with evidence.
+
+An item is decided per unit: a sentence of a clause, or a whole table row read with its header row.
+A unit "mentions" an item when one of its mention patterns matches (in a clause carrying one of
+the item's categories, unless the pattern is `strong`); it "measures" it when the item's facts or
+measure patterns are found in the same unit (or the same clause, for items scoped to clauses).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from reviewer.checks.facts import PRIORITY, find_facts
+from reviewer.paths import RULES_DIR
+from reviewer.segment.clauses import TABLE_ROW, Clause
+
+MET, VAGUE, MISSING, NOT_APPLICABLE = "met", "vague", "missing", "not_applicable"
+SEVERITIES = ("high", "medium", "low")
+_ITEM_KEYS = {"id", "area", "question", "doc", "severity", "categories", "mentions", "strong", "measures",
+              "rationale", "suggest"}
+_MEASURE_KEYS = {"scope", "facts", "patterns", "min_distinct_priorities"}
+_PLACEHOLDER = re.compile(r"\[\s*(?:[xX#•_.\s]+|\w{0,3}|insert[^\]]*|tbc|tbd)\s*\]|_{3,}|\bTB[CD]\b")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    clause: str
+    page: Optional[int]
+    text: str
+    start: int
+    end: int
+    measure: str = ""  # the words that made it measurable, where it is met
+
+    def to_dict(self) -> dict:
+        d = {"clause": self.clause, "page": self.page, "text": self.text, "start": self.start, "end": self.end}
+        if self.measure:
+            d["measure"] = self.measure
+        return d
+
+
+@dataclass
+class ItemResult:
+    id: str
+    status: str
+    severity: str
+    area: str
+    question: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "status": self.status, "severity": self.severity, "area": self.area,
+                "question": self.question, "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass
+class ChecklistItem:
+    id: str
+    area: str
+    question: str
+    doc: str
+    severity: str
+    categories: tuple[str, ...]
+    mentions: list[list[re.Pattern]]  # alternatives; each a list of patterns that must all match
+    strong: list[re.Pattern]
+    measure_scope: str
+    measure_facts: tuple[str, ...]
+    measure_patterns: list[re.Pattern]
+    min_distinct_priorities: int
+    rationale: str
+    suggest: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "area": self.area, "question": self.question, "doc": self.doc,
+                "severity": self.severity, "categories": list(self.categories), "rationale": self.rationale,
+                "suggest": self.suggest}
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.I)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad regular expression {pattern!r}: {exc}") from None
+
+
+def load_checklist(path: Path = RULES_DIR / "checklist.yml") -> list[ChecklistItem]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items, seen = [], set()
+    for raw in data.get("items", []):
+        iid = raw.get("id", "?")
+        where = f"{path}: item {iid}"
+        unknown = set(raw) - _ITEM_KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        if iid in seen:
+            raise ValueError(f"{where}: duplicate id")
+        seen.add(iid)
+        if raw.get("severity") not in SEVERITIES:
+            raise ValueError(f"{where}: severity must be one of {SEVERITIES}")
+        measures = raw.get("measures") or {}
+        if set(measures) - _MEASURE_KEYS:
+            raise ValueError(f"{where}: unknown measure keys {sorted(set(measures) - _MEASURE_KEYS)}")
+        mentions = []
+        for m in raw.get("mentions", []):
+            group = m["all"] if isinstance(m, dict) else [m]
+            mentions.append([_compile(p, where) for p in group])
+        items.append(ChecklistItem(
+            id=iid, area=raw["area"], question=raw["question"], doc=raw["doc"], severity=raw["severity"],
+            categories=tuple(raw.get("categories", ())), mentions=mentions,
+            strong=[_compile(p, where) for p in raw.get("strong", [])],
+            measure_scope=measures.get("scope", "sentence"), measure_facts=tuple(measures.get("facts", ())),
+            measure_patterns=[_compile(p, where) for p in measures.get("patterns", [])],
+            min_distinct_priorities=int(measures.get("min_distinct_priorities", 0)),
+            rationale=raw["rationale"].strip(), suggest=raw["suggest"].strip(),
+        ))
+    return items
+
+
+@lru_cache(maxsize=1)
+def default_checklist() -> tuple[ChecklistItem, ...]:
+    return tuple(load_checklist())
+
+
+@dataclass
+class _Unit:
+    clause: Clause
+    text: str  # what is matched: the sentence, or a table row with its header
+    evidence_text: str
+    start: int
+    end: int
+
+
+def _units(clauses: list[Clause]):
+    for clause in clauses:
+        if clause.kind == TABLE_ROW:
+            text = f"{clause.context}\n{clause.text}" if clause.context else clause.text
+            yield _Unit(clause, text, clause.text, clause.start, clause.end)
+            continue
+        context = f"{clause.heading}: " if clause.heading and clause.heading not in clause.text else ""
+        for sentence in clause.sentences or []:
+            yield _Unit(clause, context + sentence.text, sentence.text, sentence.start, sentence.end)
+
+
+def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list[ItemResult]:
+    items = items if items is not None else default_checklist()
+    units = list(_units(clauses))
+    results = []
+    for item in items:
+        if (select and not item.id.startswith(tuple(select))) or (ignore and item.id.startswith(tuple(ignore))):
+            continue
+        results.append(_evaluate_item(item, units))
+    return results
+
+
+def _mentions(item: ChecklistItem, unit: _Unit) -> bool:
+    if any(p.search(unit.text) for p in item.strong):
+        return True
+    if item.categories and not set(item.categories) & set(unit.clause.label_names):
+        return False
+    return any(all(p.search(unit.text) for p in group) for group in item.mentions)
+
+
+def _measure(item: ChecklistItem, unit: _Unit) -> str:
+    """The words that make the unit's statement measurable, or '' when there are none."""
+    if item.measure_scope == "clause" and unit.clause.kind != TABLE_ROW:
+        text = f"{unit.clause.heading or ''}\n{unit.clause.text}"
+    else:
+        text = unit.text
+    text = _PLACEHOLDER.sub(" ", text)
+    if item.min_distinct_priorities:
+        levels = {f.qualifier for f in find_facts(text, (PRIORITY,))}
+        if len(levels) < item.min_distinct_priorities:
+            return ""
+    if item.measure_facts:
+        facts = find_facts(text, item.measure_facts)
+        if facts:
+            return facts[0].text
+    for pattern in item.measure_patterns:
+        m = pattern.search(text)
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _evaluate_item(item: ChecklistItem, units: list[_Unit]) -> ItemResult:
+    met, vague = [], []
+    for unit in units:
+        if not _mentions(item, unit):
+            continue
+        measure = _measure(item, unit)
+        evidence = Evidence(unit.clause.id, unit.clause.page, unit.evidence_text, unit.start, unit.end, measure)
+        (met if measure else vague).append(evidence)
+    if met:
+        status, evidence = MET, met[:3]
+    elif vague:
+        status, evidence = VAGUE, vague[:3]
+    else:
+        status, evidence = MISSING, []
+    return ItemResult(item.id, status, item.severity, item.area, item.question, evidence)

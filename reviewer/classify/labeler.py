@@ -1,0 +1,72 @@
+"""Labels clauses by combining rule hits and classifier probabilities; every label carries its reasons."""
+from __future__ import annotations
+
+from typing import Optional
+
+from reviewer.classify.classifier import CATEGORIES, ClauseClassifier, model_input
+
+THRESHOLD = 0.5
+RULE_WEIGHT = 0.8  # a rule hit is evidence, not proof: a clause can name "service levels" without setting one
+
+
+def combine(p_classifier: float, p_rules: float) -> float:
+    """Noisy-OR of the two sources, with the rules discounted."""
+    return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
+
+
+class Labeler:
+    def __init__(self, patterns=None, classifier: Optional[ClauseClassifier] = None, *, use_rules: bool = True,
+                 use_classifier: bool = True, threshold: float = THRESHOLD):
+        self.patterns = patterns
+        self.classifier = classifier
+        self.use_rules = use_rules and patterns is not None
+        self.use_classifier = use_classifier and classifier is not None
+        self.threshold = threshold
+
+    @classmethod
+    def default(cls) -> "Labeler":
+        from reviewer.classify.classifier import default_classifier
+        from reviewer.classify.rules import default_patterns
+        return cls(default_patterns(), default_classifier())
+
+    def score_many(self, items: list[tuple[Optional[str], str, str]]):
+        """Per item (heading, text, context): {category: (score, reasons)} for every category."""
+        probs = None
+        inputs = [model_input(h, t, c) for h, t, c in items]
+        if self.use_classifier and items:
+            probs = self.classifier.predict_proba(inputs)
+        out = []
+        for i, (heading, text, context) in enumerate(items):
+            hits = self.patterns.match(heading, f"{context}\n{text}" if context else text) if self.use_rules else []
+            rule_scores = self.patterns.score(hits) if self.use_rules else {}
+            scores = {}
+            for c, category in enumerate(CATEGORIES):
+                p_rules = rule_scores.get(category, 0.0)
+                p_clf = float(probs[i][self.classifier.labels.index(category)]) if probs is not None else 0.0
+                if self.use_rules and self.use_classifier:
+                    score = combine(p_clf, p_rules)
+                else:
+                    score = p_clf if self.use_classifier else p_rules
+                reasons = [f"rule {h.rule_id} ({h.matched!r})" for h in hits if h.category == category][:3]
+                if probs is not None and p_clf >= 0.2:
+                    reasons.append(f"classifier {p_clf:.2f}")
+                scores[category] = (score, reasons, p_clf)
+            out.append(scores)
+        return out, inputs
+
+    def label(self, clauses) -> None:
+        """Sets `labels` on each clause: the categories scoring at or above the threshold."""
+        from reviewer.segment.clauses import Label
+        items = [(c.heading, c.text, c.context) for c in clauses]
+        scored, inputs = self.score_many(items)
+        for clause, scores, model_text in zip(clauses, scored, inputs):
+            labels = []
+            for category, (score, reasons, p_clf) in scores.items():
+                if score >= self.threshold:
+                    if self.use_classifier and p_clf >= 0.2:
+                        top = self.classifier.top_features(model_text, category)
+                        if top:
+                            reasons = [r if not r.startswith("classifier") else f"{r}: {', '.join(top)}"
+                                       for r in reasons]
+                    labels.append(Label(category, round(score, 3), reasons))
+            clause.labels = sorted(labels, key=lambda l: -l.score)
