@@ -1,6 +1,7 @@
 """Labels clauses by combining rule hits and classifier probabilities; every label carries its reasons."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from reviewer.classify.classifier import CATEGORIES, ClauseClassifier, model_input
@@ -9,8 +10,12 @@ THRESHOLD = 0.5
 RULE_WEIGHT = 0.8  # a rule hit is evidence, not proof: a clause can name "service levels" without setting one
 
 
-def combine(p_classifier: float, p_rules: float) -> float:
-    """Noisy-OR of the two sources, with the rules discounted."""
+def combine(p_classifier: float, p_rules: float, stack: dict | None = None) -> float:
+    """The stacker learnt at training time where there is one; else a noisy-OR with the rules discounted."""
+    if stack:
+        p = min(max(p_classifier, 1e-4), 1 - 1e-4)
+        z = stack["coef"][0] * math.log(p / (1 - p)) + stack["coef"][1] * p_rules + stack["intercept"]
+        return 1.0 / (1.0 + math.exp(-z))
     return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
 
 
@@ -44,7 +49,7 @@ class Labeler:
                 p_rules = rule_scores.get(category, 0.0)
                 p_clf = float(probs[i][self.classifier.labels.index(category)]) if probs is not None else 0.0
                 if self.use_rules and self.use_classifier:
-                    score = combine(p_clf, p_rules)
+                    score = combine(p_clf, p_rules, self.classifier.meta.get("stack", {}).get(category))
                 else:
                     score = p_clf if self.use_classifier else p_rules
                 reasons = [f"rule {h.rule_id} ({h.matched!r})" for h in hits if h.category == category][:3]

@@ -58,10 +58,11 @@ def split_by_document(records, test_size: float = 0.2, seed: int = SEED):
     return [records[i] for i in train_idx], [records[i] for i in test_idx]
 
 
-def fit(records) -> ClauseClassifier:
+def fit(records, patterns=None) -> ClauseClassifier:
+    """Fits the classifier, then (given rule patterns) a per-category stacker over classifier and rule scores."""
     import numpy as np
     import sklearn
-    X, Y, _ = inputs_and_targets(records)
+    X, Y, groups = inputs_and_targets(records)
     np.random.seed(SEED)
     pipeline = build_pipeline()
     pipeline.fit(X, Y)
@@ -72,7 +73,48 @@ def fit(records) -> ClauseClassifier:
         "training": {"clauses": len(records), "documents": len({r["doc"] for r in records}),
                      "digest": dataset_digest(records), "seed": SEED},
     }
+    if patterns is not None:
+        meta["stack"] = fit_stacker(records, X, Y, groups, patterns)
     return ClauseClassifier(pipeline, CATEGORIES, meta)
+
+
+def rule_scores(records, patterns):
+    import numpy as np
+    out = np.zeros((len(records), len(CATEGORIES)))
+    for i, r in enumerate(records):
+        text = f"{r['context']}\n{r['text']}" if r.get("context") else r["text"]
+        scores = patterns.score(patterns.match(r.get("heading"), text))
+        for c, category in enumerate(CATEGORIES):
+            out[i, c] = scores.get(category, 0.0)
+    return out
+
+
+def fit_stacker(records, X, Y, groups, patterns, folds: int = 3) -> dict:
+    """Learns, per category, how much to trust rule hits next to the classifier's out-of-fold probability.
+
+    Stored as plain numbers (coefficients and intercepts) in the model's JSON metadata.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    oof = np.zeros(Y.shape, dtype=float)
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, Y, groups):
+        model = build_pipeline()
+        model.fit([X[i] for i in train_idx], Y[train_idx])
+        oof[test_idx] = model.predict_proba([X[i] for i in test_idx])
+    rules = rule_scores(records, patterns)
+    stack = {}
+    for c, category in enumerate(CATEGORIES):
+        features = stack_features(oof[:, c], rules[:, c])
+        lr = LogisticRegression(C=1.0, random_state=SEED).fit(features, Y[:, c])
+        stack[category] = {"coef": [float(v) for v in lr.coef_[0]], "intercept": float(lr.intercept_[0])}
+    return stack
+
+
+def stack_features(p_classifier, p_rules):
+    import numpy as np
+    p = np.clip(np.asarray(p_classifier, dtype=float), 1e-4, 1 - 1e-4)
+    return np.column_stack([np.log(p / (1 - p)), np.asarray(p_rules, dtype=float)])
 
 
 def prf(Y_true, Y_pred) -> dict:
