@@ -1,0 +1,330 @@
+"""Fast PDFium text path: text segments with geometry, and a cheap look at page graphics.
+
+A page's text comes from one ``get_text_range`` call. PDFium already breaks it into
+lines (CRLF it generates itself); for each line a handful of calls give its geometry
+(``FPDFText_CountRects``/``GetRect``), its vertical band (loose box of the first
+character) and its font (size, weight, name). Only lines that PDFium built out of
+pieces far apart (table cells, two columns on one baseline) or out of two visual lines
+(its own hyphen joining) are re-read character by character and split into segments.
+
+Coordinates are returned top-down like pdfplumber's: ``x`` from the left edge and
+``top``/``bottom`` from the top edge of the displayed (rotated) page.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as R
+
+# Generated line break in PDFium's text output.
+_CRLF = "\r\n"
+_BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
+_FORCE_BOLD = 1 << 18
+
+
+@dataclass(slots=True)
+class Seg:
+    """A run of text on one visual line, with no wide gap inside it."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float = 0.0  # PDFium's font size of the first character (relative use only)
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Graphics:
+    """What the non-text page objects suggest."""
+
+    h_rules: int = 0  # distinct y of horizontal rules / box edges
+    v_rules: int = 0  # distinct x of vertical rules / box edges
+    images: int = 0
+    paths: int = 0
+
+    @property
+    def ruled(self) -> bool:
+        """Enough horizontal and vertical rules for a ruled table to be possible."""
+        return self.v_rules >= 3 and self.h_rules >= 2
+
+
+class _Transform:
+    """PDF user space -> top-down display space (same convention as pdfminer/pdfplumber)."""
+
+    def __init__(self, page):
+        x0, y0, x1, y1 = page.get_mediabox()
+        self.rot = page.get_rotation() % 360
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        if self.rot in (90, 270):
+            self.width, self.height = y1 - y0, x1 - x0
+        else:
+            self.width, self.height = x1 - x0, y1 - y0
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        r = self.rot
+        if r == 0:
+            dx, dy = x - self.x0, y - self.y0
+        elif r == 90:
+            dx, dy = y - self.y0, self.x1 - x
+        elif r == 180:
+            dx, dy = self.x1 - x, self.y1 - y
+        else:
+            dx, dy = self.y1 - y, x - self.x0
+        return dx, self.height - dy
+
+    def box(self, left: float, bottom: float, right: float, top: float):
+        """PDF box -> (x0, top, x1, bottom) top-down."""
+        ax, ay = self.point(left, bottom)
+        bx, by = self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+class _TextReader:
+    """Per-textpage helpers holding the ctypes buffers so each call allocates nothing."""
+
+    def __init__(self, textpage, tf: _Transform):
+        self.tp = textpage.raw
+        self.textpage = textpage
+        self.tf = tf
+        self._l = ctypes.c_double()
+        self._r = ctypes.c_double()
+        self._b = ctypes.c_double()
+        self._t = ctypes.c_double()
+        self._pl, self._pr = ctypes.byref(self._l), ctypes.byref(self._r)
+        self._pb, self._pt = ctypes.byref(self._b), ctypes.byref(self._t)
+        self._rect = R.FS_RECTF()
+        self._prect = ctypes.byref(self._rect)
+        self._font = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
+        self._pflags = ctypes.byref(self._flags)
+        self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
+
+    # -- per character -------------------------------------------------------------
+    def loose_box(self, i: int):
+        if not R.FPDFText_GetLooseCharBox(self.tp, i, self._prect):
+            return None
+        r = self._rect
+        return self.tf.box(r.left, r.bottom, r.right, r.top)
+
+    def char_box(self, i: int):
+        if not R.FPDFText_GetCharBox(self.tp, i, self._pl, self._pr, self._pb, self._pt):
+            return None
+        if self._r.value - self._l.value <= 0 and self._t.value - self._b.value <= 0:
+            return None
+        return self.tf.box(self._l.value, self._b.value, self._r.value, self._t.value)
+
+    def bold(self, i: int) -> bool:
+        n = R.FPDFText_GetFontInfo(self.tp, i, self._font, 128, self._pflags)
+        weight = R.FPDFText_GetFontWeight(self.tp, i)
+        key = (self._font.value if n else b"", self._flags.value, weight)
+        hit = self._bold_cache.get(key)
+        if hit is None:
+            name = key[0].decode("latin-1").lower()
+            hit = weight >= 600 or bool(key[1] & _FORCE_BOLD) or any(w in name for w in _BOLD_WORDS)
+            self._bold_cache[key] = hit
+        return hit
+
+    def size(self, i: int) -> float:
+        return R.FPDFText_GetFontSize(self.tp, i)
+
+    def rects(self, start: int, count: int):
+        n = R.FPDFText_CountRects(self.tp, start, count)
+        out = []
+        for k in range(max(n, 0)):
+            if R.FPDFText_GetRect(self.tp, k, self._pl, self._pt, self._pr, self._pb):
+                out.append(self.tf.box(self._l.value, self._b.value, self._r.value, self._t.value))
+        return out
+
+
+def read_segments(page, textpage) -> tuple[list[Seg], int]:
+    """All text segments of a page (unordered) and its character count."""
+    n_chars = textpage.count_chars()
+    if n_chars <= 0:
+        return [], 0
+    text = textpage.get_text_range()
+    if not text.strip():
+        return [], n_chars
+    rd = _TextReader(textpage, _Transform(page))
+    segs: list[Seg] = []
+    pos = 0
+    end = len(text)
+    while pos < end:
+        nl = text.find(_CRLF, pos)
+        if nl < 0:
+            nl = end
+        line = text[pos:nl]
+        if line.strip():
+            _read_line(rd, text, pos, nl, segs)
+        pos = nl + 2
+    return segs, n_chars
+
+
+def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -> None:
+    tp = rd.tp
+    # skip leading/trailing blanks in text space, then map to char indices
+    line = text[t_a:t_b]
+    lead = len(line) - len(line.lstrip())
+    trail = len(line) - len(line.rstrip())
+    ta, tb = t_a + lead, t_b - trail - 1
+    c_a = R.FPDFText_GetCharIndexFromTextIndex(tp, ta)
+    c_b = R.FPDFText_GetCharIndexFromTextIndex(tp, tb)
+    if c_a < 0 or c_b < c_a:
+        return
+    rects = rd.rects(c_a, c_b - c_a + 1)
+    if not rects:
+        return
+    band = rd.loose_box(c_a)
+    if band is None:
+        band = rects[0]
+    h = max(band[3] - band[1], 1.0)
+    gap_limit = max(1.1 * h, 6.0)
+    simple = True
+    prev = rects[0]
+    for r in rects[1:]:
+        rmid = (r[1] + r[3]) / 2
+        if not (band[1] - 0.2 * h <= rmid <= band[3] + 0.2 * h):
+            simple = False  # a second visual line (PDFium joined a hyphenated break)
+            break
+        if r[0] - prev[2] > gap_limit or r[0] < prev[0] - 1.0:
+            simple = False  # wide gap (cells / columns) or going backwards
+            break
+        prev = r
+    if simple:
+        x0 = min(r[0] for r in rects)
+        x1 = max(r[2] for r in rects)
+        out.append(Seg(x0, x1, band[1], band[3], text[ta:tb + 1], rd.size(c_a),
+                       rd.bold(c_a) and rd.bold(c_b)))
+        return
+    _split_line(rd, c_a, c_b, h, out)
+
+
+def _split_line(rd: _TextReader, c_a: int, c_b: int, h: float, out: list[Seg]) -> None:
+    """Character-by-character split of one PDFium line into visual segments."""
+    tp = rd.tp
+    gap_limit = max(1.1 * h, 6.0)
+    chars: list[str] = []
+    first = -1
+    last = -1
+    x0 = x1 = top = bottom = 0.0
+
+    def flush():
+        if first >= 0 and "".join(chars).strip():
+            out.append(Seg(x0, x1, top, bottom, "".join(chars).strip(), rd.size(first),
+                           rd.bold(first) and rd.bold(last)))
+
+    for i in range(c_a, c_b + 1):
+        u = R.FPDFText_GetUnicode(tp, i)
+        ch = chr(u) if 0 < u < 0x110000 else ""
+        if not ch or ch in "\r\n":
+            continue
+        box = rd.char_box(i) if not ch.isspace() else None
+        if box is None:
+            if first >= 0:
+                chars.append(" " if ch.isspace() else ch)
+            continue
+        lb = rd.loose_box(i) or box
+        cmid = (lb[1] + lb[3]) / 2
+        new = first < 0
+        if not new:
+            if not (top - 0.1 * h <= cmid <= bottom + 0.1 * h):
+                new = True  # another visual line
+            elif box[0] - x1 > gap_limit or box[2] < x0 - 1.0:
+                new = True  # wide gap or jump back
+        if new:
+            flush()
+            chars = [ch]
+            first = last = i
+            x0, x1, top, bottom = box[0], box[2], lb[1], lb[3]
+        else:
+            chars.append(ch)
+            last = i
+            x1 = max(x1, box[2])
+            x0 = min(x0, box[0])
+            top = min(top, lb[1])
+            bottom = max(bottom, lb[3])
+    flush()
+
+
+# -- graphics ---------------------------------------------------------------------------
+
+def read_graphics(page, tf_width: float, tf_height: float, *, limit: int = 4000) -> Graphics:
+    """Count rules and images with raw PDFium calls (no Python object per page object)."""
+    g = Graphics()
+    raw = page.raw
+    hs: set[int] = set()
+    vs: set[int] = set()
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    pl, pb, pr, pt = ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
+    page_w, page_h = max(tf_width, tf_height), max(tf_width, tf_height)
+    page_area = tf_width * tf_height
+
+    def walk(count_fn, get_fn, parent, depth):
+        n = count_fn(parent)
+        for k in range(n):
+            if g.paths > limit:
+                return
+            obj = get_fn(parent, k)
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind == R.FPDF_PAGEOBJ_IMAGE:
+                g.images += 1
+            elif kind == R.FPDF_PAGEOBJ_FORM and depth < 4:
+                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, depth + 1)
+            elif kind == R.FPDF_PAGEOBJ_PATH:
+                g.paths += 1
+                if not R.FPDFPageObj_GetBounds(obj, pl, pb, pr, pt):
+                    continue
+                w, hh = r.value - l.value, t.value - b.value
+                if w > 1.5 * page_w or hh > 1.5 * page_h:
+                    continue  # runaway boxes (HTML converters)
+                if hh <= 2.5 and w >= 8:
+                    hs.add(round(b.value / 2))
+                elif w <= 2.5 and hh >= 8:
+                    vs.add(round(l.value / 2))
+                elif w > 2.5 and hh > 2.5 and w * hh < 0.6 * page_area:
+                    nseg = R.FPDFPath_CountSegments(obj)
+                    if nseg <= 6:  # a rectangle: its edges
+                        hs.add(round(b.value / 2))
+                        hs.add(round(t.value / 2))
+                        if hh >= 8:
+                            vs.add(round(l.value / 2))
+                            vs.add(round(r.value / 2))
+                    elif nseg <= 600:
+                        _grid_segments(obj, nseg, hs, vs)
+
+    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, raw, 0)
+    if g.paths > limit:
+        g.h_rules = g.v_rules = 99  # too many to look at: let pdfplumber decide
+    else:
+        g.h_rules, g.v_rules = len(hs), len(vs)
+    return g
+
+
+def _grid_segments(obj, nseg: int, hs: set[int], vs: set[int]) -> None:
+    """Axis-aligned straight pieces of one complex path (a grid drawn as one object)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    prev = None
+    for k in range(nseg):
+        seg = R.FPDFPath_GetPathSegment(obj, k)
+        if not R.FPDFPathSegment_GetPoint(seg, px, py):
+            continue
+        kind = R.FPDFPathSegment_GetType(seg)
+        cur = (x.value, y.value)
+        if kind == R.FPDF_SEGMENT_LINETO and prev is not None:
+            dx, dy = abs(cur[0] - prev[0]), abs(cur[1] - prev[1])
+            if dy <= 0.5 and dx >= 8:
+                hs.add(round(cur[1] / 2))
+            elif dx <= 0.5 and dy >= 8:
+                vs.add(round(cur[0] / 2))
+        prev = cur

@@ -1,0 +1,106 @@
+"""Ruled tables through pdfplumber, opened only for the pages PDFium flagged as ruled."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reviewer.extract.pdf_text import clean, join_lines, Vocabulary
+
+
+@dataclass
+class Table:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    rows: list[list[str]]  # raw cell text, lines joined later
+
+    def contains(self, x: float, y: float, pad: float = 1.0) -> bool:
+        return self.x0 - pad <= x <= self.x1 + pad and self.top - pad <= y <= self.bottom + pad
+
+
+def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, float]],
+                notes: list[str]) -> dict[int, list[Table]]:
+    """Tables per 1-based page number. Failures on a page are noted, not raised."""
+    if not page_numbers:
+        return {}
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - dependency is declared
+        notes.append("pdfplumber is not installed: tables were read as text")
+        return {}
+    out: dict[int, list[Table]] = {}
+    try:
+        pdf = pdfplumber.open(str(path), pages=page_numbers)
+    except Exception as exc:  # noqa: BLE001 - any parser failure: fall back to text
+        notes.append(f"tables could not be read ({type(exc).__name__}); read as text")
+        return {}
+    try:
+        for page in pdf.pages:
+            pno = page.page_number
+            try:
+                out[pno] = _page_tables(page, sizes.get(pno))
+            except Exception as exc:  # noqa: BLE001
+                notes.append(f"page {pno}: table detection failed ({type(exc).__name__}); read as text")
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def _page_tables(page, size) -> list[Table]:
+    width, height = float(page.width), float(page.height)
+    mx0, mtop = float(page.mediabox[0]), float(page.mediabox[1])
+    tables = []
+    for t in page.find_tables():
+        x0, top, x1, bottom = t.bbox
+        x0, x1 = x0 - mx0, x1 - mx0
+        top, bottom = top - mtop, bottom - mtop
+        if x0 < -2 or top < -2 or x1 > width + 2 or bottom > height + 2:
+            continue  # runaway boxes (HTML converters draw page-spanning frames)
+        rows = [[c if c is not None else "" for c in row] for row in t.extract()]
+        rows = [r for r in rows if any(c.strip() for c in r)]
+        if not rows:
+            continue
+        keep = [j for j in range(max(len(r) for r in rows))
+                if any(j < len(r) and r[j].strip() for r in rows)]
+        rows = [[r[j] if j < len(r) else "" for j in keep] for r in rows]
+        if len(keep) < 2:
+            continue  # a boxed paragraph, not a table
+        if len(rows) < 2 and sum(1 for c in rows[0] if c.strip()) < 3:
+            continue  # a shaded strip or form line
+        tables.append(Table(x0, top, x1, bottom, rows))
+    return tables
+
+
+def cell_text(raw: str, vocab: Vocabulary) -> str:
+    """One cell: its lines cleaned and joined with the paragraph hyphen rules.
+
+    Narrow cells also break words with no hyphen at all ("Compl" / "iant"); such a break
+    is closed when the joined word occurs elsewhere in the document and the tail alone
+    does not.
+    """
+    text = ""
+    for line in raw.split("\n"):
+        line = clean(line)
+        if not line:
+            continue
+        if text and _unhyphenated_break(text, line, vocab):
+            text += line
+        else:
+            text = join_lines(text, line, vocab)
+    return text.replace("\u00ad", "")
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+_FIRST_WORD = re.compile(r"^([a-z]+)\b")
+
+
+def _unhyphenated_break(left: str, right: str, vocab: Vocabulary) -> bool:
+    a = _LAST_WORD.search(left)
+    b = _FIRST_WORD.match(right)
+    if not a or not b:
+        return False
+    head, tail = a.group(1), b.group(1)
+    return vocab.count(head + tail) > 0 and vocab.count(tail) == 0 and vocab.count(head) == 0
