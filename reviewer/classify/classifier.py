@@ -1,15 +1,15 @@
 """The clause classifier: TF-IDF on words and character n-grams into calibrated linear models.
 
-Saved with skops (not pickle), and loaded only with the exact set of scikit-learn types this
-module builds, so a swapped model file cannot run code. Metadata (labels, library versions,
-thresholds) sits beside it as JSON.
+Trained with scikit-learn, then saved as plain data: vocabularies and settings in JSON, weights
+in a NumPy .npz read with allow_pickle=False. Loading therefore never runs code from the file,
+and a model built by another scikit-learn version still loads (the arithmetic is ours); the
+version it was built with is recorded and reported.
 """
 from __future__ import annotations
 
 import json
 import re
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -18,24 +18,18 @@ from reviewer.paths import MODELS_DIR
 
 CATEGORIES = ("scope", "sla", "penalty", "escalation", "reporting", "support_channels", "maintenance", "fees",
               "term", "liability", "data_security")
-MODEL_FILE = MODELS_DIR / "clause_classifier.skops"
+WEIGHTS_FILE = MODELS_DIR / "clause_classifier.npz"
 META_FILE = MODELS_DIR / "clause_classifier.json"
 SEED = 20261126
+FORMAT = "contract-review-linear/1"
 
-_TRUSTED_TYPES = {
-    "sklearn.pipeline.Pipeline", "sklearn.pipeline.FeatureUnion",
-    "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.multiclass.OneVsRestClassifier", "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.calibration.CalibratedClassifierCV", "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration", "sklearn.svm._classes.LinearSVC",
-    "sklearn.preprocessing._label.LabelBinarizer", "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.feature_extraction.text.CountVectorizer", "builtins.slice", "numpy.float64", "numpy.int64",
-    "numpy.dtype", "numpy.ndarray", "scipy.sparse._csr.csr_matrix", "builtins.str", "builtins.frozenset",
-}
+WORD_PARAMS = dict(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True,
+                   token_pattern=r"(?u)\b\w[\w'-]*\b", max_features=30000)
+CHAR_PARAMS = dict(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=40000)
 
 
 class ModelError(Exception):
-    """The model file is missing, from another scikit-learn, or holds types we do not load."""
+    """The model files are missing, damaged, or of a format this version does not read."""
 
 
 def model_input(heading: Optional[str], text: str, context: str = "") -> str:
@@ -46,85 +40,137 @@ def model_input(heading: Optional[str], text: str, context: str = "") -> str:
 
 
 def build_pipeline():
+    """The scikit-learn pipeline that training fits (and cross-validation refits)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.svm import LinearSVC
 
-    features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True,
-                                  token_pattern=r"(?u)\b\w[\w'-]*\b", max_features=60000)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
-                                  max_features=80000)),
-    ])
+    features = FeatureUnion([("words", TfidfVectorizer(**WORD_PARAMS)), ("chars", TfidfVectorizer(**CHAR_PARAMS))])
     svm = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
-    model = OneVsRestClassifier(CalibratedClassifierCV(svm, method="sigmoid", cv=3))
+    model = OneVsRestClassifier(CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False))
     return Pipeline([("features", features), ("model", model)])
 
 
 @dataclass
 class ClauseClassifier:
-    pipeline: object
-    labels: tuple[str, ...]
-    meta: dict
+    """Linear scores per category, turned into probabilities by each category's sigmoid calibration."""
+
+    vectorizers: list  # fitted TfidfVectorizers, words then characters
+    coef: object  # (categories, features)
+    intercept: object
+    calib_a: object
+    calib_b: object
+    labels: tuple[str, ...] = CATEGORIES
+    meta: dict = field(default_factory=dict)
+    _names: Optional[list[str]] = None
+
+    @classmethod
+    def from_pipeline(cls, pipeline, meta: dict) -> "ClauseClassifier":
+        import numpy as np
+        vectorizers = [v for _, v in pipeline.named_steps["features"].transformer_list]
+        coef, intercept, a, b = [], [], [], []
+        for estimator in pipeline.named_steps["model"].estimators_:
+            calibrated = estimator.calibrated_classifiers_[0]
+            coef.append(calibrated.estimator.coef_[0])
+            intercept.append(calibrated.estimator.intercept_[0])
+            a.append(calibrated.calibrators[0].a_)
+            b.append(calibrated.calibrators[0].b_)
+        return cls(vectorizers, np.array(coef), np.array(intercept), np.array(a), np.array(b), CATEGORIES, meta)
+
+    def _features(self, inputs: list[str]):
+        from scipy.sparse import hstack
+        return hstack([v.transform(inputs) for v in self.vectorizers]).tocsr()
 
     def predict_proba(self, inputs: list[str]):
-        return self.pipeline.predict_proba(inputs)
+        import numpy as np
+        if not inputs:
+            return np.zeros((0, len(self.labels)))
+        scores = self._features(inputs) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(self.calib_a * scores + self.calib_b))
 
     def top_features(self, text: str, label: str, k: int = 3) -> list[str]:
-        """The clause's n-grams that push hardest towards `label` (mean weight of the calibrated SVMs)."""
+        """The clause's words and word pairs that push hardest towards `label` (readable, unlike char n-grams)."""
         import numpy as np
-        features = self.pipeline.named_steps["features"]
-        estimator = self.pipeline.named_steps["model"].estimators_[self.labels.index(label)]
-        coefs = np.mean([c.estimator.coef_[0] for c in estimator.calibrated_classifiers_], axis=0)
-        vec = features.transform([text])
-        row = vec.tocsr()
-        contrib = row.data * coefs[row.indices]
+        row = self._features([text])
+        words = len(self.vectorizers[0].vocabulary_)
+        weights = self.coef[self.labels.index(label)]
+        contrib = row.data * weights[row.indices] * (row.indices < words)
         order = np.argsort(contrib)[::-1][:k]
-        names = _feature_names(features)
+        names = self._feature_names()
         return [names[row.indices[i]].strip() for i in order if contrib[i] > 0]
 
-    def save(self, model_file: Path = MODEL_FILE, meta_file: Path = META_FILE) -> None:
-        import skops.io as sio
-        model_file.parent.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.pipeline, model_file)
-        meta_file.write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    def _feature_names(self) -> list[str]:
+        if self._names is None:
+            names = []
+            for v in self.vectorizers:
+                vocab = sorted(v.vocabulary_.items(), key=lambda kv: kv[1])
+                names += [term for term, _ in vocab]
+            self._names = names
+        return self._names
+
+    def save(self, weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FILE) -> None:
+        import numpy as np
+        weights_file.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {"coef": self.coef.astype(np.float32), "intercept": self.intercept, "calib_a": self.calib_a,
+                  "calib_b": self.calib_b}
+        vocabularies = []
+        for i, v in enumerate(self.vectorizers):
+            arrays[f"idf_{i}"] = v.idf_
+            vocabularies.append([term for term, _ in sorted(v.vocabulary_.items(), key=lambda kv: kv[1])])
+        with open(weights_file, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+        meta = dict(self.meta, format=FORMAT, labels=list(self.labels),
+                    vectorizers=[_params(WORD_PARAMS), _params(CHAR_PARAMS)], vocabularies=vocabularies)
+        meta_file.write_text(json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-_FEATURE_NAMES: dict[int, list[str]] = {}
+def _params(params: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
-def _feature_names(features) -> list[str]:
-    key = id(features)
-    if key not in _FEATURE_NAMES:
-        _FEATURE_NAMES[key] = [n.split("__", 1)[1] for n in features.get_feature_names_out()]
-    return _FEATURE_NAMES[key]
+def load_classifier(weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FILE) -> ClauseClassifier:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-
-def load_classifier(model_file: Path = MODEL_FILE, meta_file: Path = META_FILE) -> ClauseClassifier:
-    import sklearn
-    import skops.io as sio
-
-    if not model_file.exists() or not meta_file.exists():
-        raise ModelError(f"{model_file}: no trained model; run `contract-review train`")
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    untrusted = set(sio.get_untrusted_types(file=model_file)) - _TRUSTED_TYPES
-    if untrusted:
-        raise ModelError(f"{model_file}: refusing to load unexpected types {sorted(untrusted)}")
-    built_with = meta.get("versions", {}).get("scikit-learn")
-    if built_with and built_with != sklearn.__version__:
-        message = (f"{model_file}: built with scikit-learn {built_with}, this is {sklearn.__version__}; "
-                   "run `contract-review train` to rebuild it")
-        warnings.warn(message, stacklevel=2)
+    if not weights_file.exists() or not meta_file.exists():
+        raise ModelError(f"{weights_file}: no trained model; run `contract-review train`")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pipeline = sio.load(model_file, trusted=sorted(set(sio.get_untrusted_types(file=model_file))))
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ModelError(f"{meta_file}: model format {meta.get('format')!r}, this version reads {FORMAT!r}; "
+                             "run `contract-review train` to rebuild it")
+        with np.load(weights_file, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        vectorizers = []
+        for i, (params, vocab) in enumerate(zip(meta["vectorizers"], meta["vocabularies"])):
+            params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+            v = TfidfVectorizer(**params)
+            v.vocabulary_ = {term: j for j, term in enumerate(vocab)}
+            v.idf_ = arrays[f"idf_{i}"]
+            vectorizers.append(v)
+        classifier = ClauseClassifier(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"],
+                                      arrays["calib_a"], arrays["calib_b"], tuple(meta["labels"]), meta)
+    except ModelError:
+        raise
     except Exception as exc:
-        raise ModelError(f"{model_file}: cannot be loaded ({type(exc).__name__}: {exc}); "
+        raise ModelError(f"{weights_file}: cannot be loaded ({type(exc).__name__}: {exc}); "
                          "run `contract-review train` to rebuild it") from None
-    return ClauseClassifier(pipeline, tuple(meta["labels"]), meta)
+    if classifier.coef.shape != (len(classifier.labels), sum(len(v.vocabulary_) for v in vectorizers)):
+        raise ModelError(f"{weights_file}: weights do not match the vocabularies in {meta_file.name}; "
+                         "run `contract-review train` to rebuild it")
+    return classifier
+
+
+def version_note(classifier: ClauseClassifier) -> Optional[str]:
+    """A message when the model was built with another scikit-learn than the one installed."""
+    import sklearn
+    built = classifier.meta.get("versions", {}).get("scikit-learn")
+    if built and built != sklearn.__version__:
+        return (f"model built with scikit-learn {built}, this is {sklearn.__version__}; it loads (weights are plain "
+                "arrays), but rebuild it with `contract-review train` to be sure")
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -66,6 +66,8 @@ def fit(records, patterns=None) -> ClauseClassifier:
     np.random.seed(SEED)
     pipeline = build_pipeline()
     pipeline.fit(X, Y)
+    for _, vectorizer in pipeline.named_steps["features"].transformer_list:
+        vectorizer.stop_words_ = None  # only kept for introspection; it is most of the file's size
     meta = {
         "labels": list(CATEGORIES),
         "versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__,
@@ -75,7 +77,7 @@ def fit(records, patterns=None) -> ClauseClassifier:
     }
     if patterns is not None:
         meta["stack"] = fit_stacker(records, X, Y, groups, patterns)
-    return ClauseClassifier(pipeline, CATEGORIES, meta)
+    return ClauseClassifier.from_pipeline(pipeline, meta)
 
 
 def rule_scores(records, patterns):
@@ -184,7 +186,7 @@ def write_model_card(path: Path, records, held_out: dict, cv: dict, meta: dict) 
         "no category is `other`). TF-IDF on word 1-2-grams and character 3-5-grams, one linear SVM per",
         "category with sigmoid calibration (3-fold), combined with the rule patterns in `rules/patterns/`",
         "by a discounted noisy-OR (`reviewer/classify/labeler.py`). Rebuilt by `contract-review train`",
-        f"(seed {meta['training']['seed']}); saved with skops and loaded with an explicit list of trusted types.",
+        f"(seed {meta['training']['seed']}); saved as plain arrays (JSON + .npz, no pickle).",
         "",
         "## Data",
         "",

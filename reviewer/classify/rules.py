@@ -1,0 +1,521 @@
+"""Rule half of the clause labeller: category patterns kept as YAML data, matched with spaCy.
+
+Each file ``rules/patterns/<category>.yml`` holds the patterns of one clause
+category (see ``spec/checklist.md``). A pattern is either a list of phrases
+(``PhraseMatcher`` on ``LOWER``, whole tokens) or a spaCy ``Matcher`` token
+pattern, and it looks either at a clause's heading or at its text. Every
+pattern carries examples that must and must not match, which the test suite
+runs, so a pattern is documented and checked by its own data.
+
+A pattern file::
+
+    category: sla
+    patterns:
+      - id: SLA-HEAD-001          # <PREFIX>-HEAD-nnn (heading) or <PREFIX>-TEXT-nnn (text)
+        doc: "Heading names service levels"
+        where: heading            # heading | text
+        weight: 0.9               # 0..1: how strongly a hit alone suggests the category
+        phrases: ["service levels", "sla"]
+        # or tokens: [{"LOWER": "response"}, {"LOWER": "time"}]
+        # or tokens: [[...one pattern...], [...an alternative...]]
+        examples:
+          match: ["Service Levels"]
+          no_match: ["Definitions"]
+
+The pipeline is ``spacy.blank("en")``: there is no tagger or lemmatizer, so
+token patterns use ``LOWER`` (with ``IN`` lists for inflections), ``REGEX``,
+``LIKE_NUM`` and the like; attributes that need a trained pipeline (``LEMMA``,
+``POS`` ...) are refused at load time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import spacy
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from reviewer.paths import RULES_DIR
+
+#: The clause categories of spec/checklist.md, in the spec's order.
+CATEGORIES: tuple[str, ...] = (
+    "scope",
+    "sla",
+    "penalty",
+    "escalation",
+    "reporting",
+    "support_channels",
+    "maintenance",
+    "fees",
+    "term",
+    "liability",
+    "data_security",
+)
+
+#: The prefix of each category's rule ids (the checklist's own prefixes where it has one).
+ID_PREFIXES: dict[str, str] = {
+    "scope": "SCOPE",
+    "sla": "SLA",
+    "penalty": "PENALTY",
+    "escalation": "ESCALATION",
+    "reporting": "REPORTING",
+    "support_channels": "CHANNELS",
+    "maintenance": "MAINTENANCE",
+    "fees": "FEES",
+    "term": "TERM",
+    "liability": "LIABILITY",
+    "data_security": "DATA",
+}
+
+WHERE = ("heading", "text")
+_WHERE_CODE = {"heading": "HEAD", "text": "TEXT"}
+
+_FILE_KEYS = {"category", "doc", "patterns"}
+_REQUIRED_KEYS = {"id", "doc", "where", "weight", "examples"}
+_PATTERN_KEYS = _REQUIRED_KEYS | {"phrases", "tokens"}
+_EXAMPLE_KEYS = {"match", "no_match"}
+_ID_RE = re.compile(r"^([A-Z]+)-(HEAD|TEXT)-(\d{3})$")
+
+#: Token attributes a blank pipeline cannot fill in: a pattern using them would never match
+#: (or raise at match time), so they are refused when the patterns are loaded.
+_NEEDS_TRAINED_PIPELINE = {
+    "LEMMA", "POS", "TAG", "MORPH", "DEP", "HEAD", "ENT_TYPE", "ENT_IOB", "ENT_ID",
+    "ENT_KB_ID", "SENT_START", "IS_SENT_START", "_",
+}
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One match of one pattern: offsets are characters into the string that was matched."""
+
+    rule_id: str
+    category: str
+    weight: float
+    where: str  # "heading" | "text"
+    start: int
+    end: int
+    matched: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One loaded pattern, as written in its file."""
+
+    id: str
+    category: str
+    where: str
+    weight: float
+    doc: str
+    file: str
+    phrases: tuple[str, ...] = ()
+    tokens: tuple[tuple[dict, ...], ...] = ()
+    match_examples: tuple[str, ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "where": self.where,
+            "weight": self.weight,
+            "doc": self.doc,
+        }
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    return spacy.blank("en")
+
+
+def _fail(file: Path, pid: str, detail: str) -> ValueError:
+    return ValueError(f"{file}: pattern {pid}: {detail}")
+
+
+class _Side:
+    """The matchers of one side (heading or text).
+
+    Phrase patterns share one ``PhraseMatcher`` (fast whatever its size). Token patterns
+    are where the time goes: spaCy evaluates every ``IN``/``REGEX`` predicate on every
+    token, so one Matcher holding ~150 patterns costs milliseconds per clause. Each token
+    pattern therefore gets its own ``Matcher``, run only when the string can match it:
+    when, for one of its alternatives, every required token with a ``LOWER``/``ORTH``
+    word, ``IN`` list or ``REGEX`` has a matching word somewhere in the string. Patterns
+    with an alternative that has no such token share one Matcher that always runs. The
+    hits are exactly those of one big Matcher, found several times faster.
+    """
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.always = Matcher(vocab, validate=True)
+        self.has_phrases = False
+        self.has_always = False
+        self.gated: list[Matcher] = []
+        self.alternatives: list[list[frozenset[int]]] = []  # per gated matcher
+        self.cond_ids: dict[tuple, int] = {}
+        self.cond_matchers: dict[int, set[int]] = {}  # condition -> gated matchers using it
+        self.words = {"LOWER": {}, "ORTH": {}}  # attr -> word -> condition ids
+        self.regexes = {"LOWER": [], "ORTH": []}  # attr -> [(regex, condition id)]
+        self._caches = {"LOWER": {}, "ORTH": {}}  # attr -> word -> condition ids (words + regexes)
+
+    def add_tokens(self, rule: "Rule") -> None:
+        patterns = [list(p) for p in rule.tokens]
+        conditions = [_conditions(p) for p in patterns]
+        if any(not c for c in conditions):
+            self.always.add(rule.id, patterns, greedy="LONGEST")
+            self.has_always = True
+            return
+        matcher = Matcher(self.vocab, validate=True)
+        matcher.add(rule.id, patterns, greedy="LONGEST")
+        index = len(self.gated)
+        self.gated.append(matcher)
+        alternatives = []
+        for alt in conditions:
+            ids = frozenset(self._condition_id(c) for c in alt)
+            for cid in ids:
+                self.cond_matchers.setdefault(cid, set()).add(index)
+            alternatives.append(ids)
+        self.alternatives.append(alternatives)
+
+    def _condition_id(self, condition: tuple) -> int:
+        cid = self.cond_ids.get(condition)
+        if cid is None:
+            cid = self.cond_ids[condition] = len(self.cond_ids)
+            attr, kind, value = condition
+            if kind == "words":
+                for word in value:
+                    self.words[attr].setdefault(word, set()).add(cid)
+            else:
+                self.regexes[attr].append((re.compile(value), cid))
+            for cache in self._caches.values():
+                cache.clear()
+        return cid
+
+    def _satisfied(self, attr: str, strings: set[str], into: set[int]) -> None:
+        cache, words, regexes = self._caches[attr], self.words[attr], self.regexes[attr]
+        for word in strings:
+            found = cache.get(word)
+            if found is None:
+                hit = set(words.get(word, ()))
+                hit.update(cid for rx, cid in regexes if rx.search(word))
+                found = tuple(hit)
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[word] = found
+            into.update(found)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        spans: list[tuple[int, int, int]] = []
+        if self.has_phrases:
+            spans.extend(self.phrases(doc))
+        if self.has_always:
+            spans.extend(self.always(doc))
+        if self.gated:
+            satisfied: set[int] = set()
+            self._satisfied("LOWER", {t.lower_ for t in doc}, satisfied)
+            if self.words["ORTH"] or self.regexes["ORTH"]:
+                self._satisfied("ORTH", {t.orth_ for t in doc}, satisfied)
+            candidates: set[int] = set()
+            for cid in satisfied:
+                candidates.update(self.cond_matchers.get(cid, ()))
+            for i in sorted(candidates):
+                if any(alt <= satisfied for alt in self.alternatives[i]):
+                    spans.extend(self.gated[i](doc))
+        return spans
+
+
+def _required(token: dict) -> bool:
+    op = str(token.get("OP", "1"))
+    if op in ("?", "*", "!"):
+        return False
+    m = re.fullmatch(r"\{(\d*),?(\d*)\}", op)
+    if m:
+        return bool(m.group(1)) and int(m.group(1)) >= 1
+    return True  # no OP, "+", "1"
+
+
+def _conditions(pattern: list[dict]) -> list[tuple]:
+    """What the string must contain for ``pattern`` to match: one condition per required
+    token that tests ``LOWER`` or ``ORTH`` by a word, an ``IN`` list or a ``REGEX``."""
+    out = []
+    for token in pattern:
+        if not _required(token):
+            continue
+        for attr in ("LOWER", "ORTH"):
+            value = token.get(attr)
+            norm = str.lower if attr == "LOWER" else (lambda v: v)
+            if isinstance(value, str):
+                out.append((attr, "words", frozenset([norm(value)])))
+            elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
+                out.append((attr, "words", frozenset(norm(v) for v in value["IN"] if isinstance(v, str))))
+            elif isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
+                out.append((attr, "regex", value["REGEX"]))
+    return out
+
+
+class RulePatterns:
+    """The loaded category patterns and their matchers."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.nlp = _nlp()
+        self._rules: dict[str, Rule] = {}
+        vocab = self.nlp.vocab
+        self._sides = {w: _Side(vocab) for w in WHERE}
+        for rule in rules:
+            if rule.id in self._rules:
+                other = self._rules[rule.id].file
+                raise _fail(Path(rule.file), rule.id, f"duplicate id (also in {other})")
+            self._add(rule)
+            self._rules[rule.id] = rule
+        self._key_to_rule = {vocab.strings[r.id]: r for r in self._rules.values()}
+
+    # -- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, folder: Path = RULES_DIR / "patterns") -> "RulePatterns":
+        """Load every ``*.yml`` file of ``folder``; a bad file raises ``ValueError`` naming it."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ValueError(f"{folder}: not a folder of rule patterns")
+        rules: list[Rule] = []
+        for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
+            rules.extend(_read_file(path))
+        return cls(rules)
+
+    def _add(self, rule: Rule) -> None:
+        file = Path(rule.file)
+        side = self._sides[rule.where]
+        if rule.phrases:
+            docs = [self.nlp.make_doc(p) for p in rule.phrases]
+            for phrase, doc in zip(rule.phrases, docs):
+                if len(doc) == 0:
+                    raise _fail(file, rule.id, f"phrase {phrase!r} has no tokens")
+            side.phrases.add(rule.id, docs)
+            side.has_phrases = True
+        else:
+            try:
+                side.add_tokens(rule)
+            except Exception as exc:  # spaCy's MatchPatternError, re.error from a REGEX ...
+                detail = " ".join(str(exc).split())
+                raise _fail(file, rule.id, f"bad token pattern: {detail}") from None
+
+    # -- matching ------------------------------------------------------------------------
+
+    def match(self, heading: str | None, text: str) -> list[RuleHit]:
+        """Every pattern hit in ``heading`` (heading patterns) and ``text`` (text patterns).
+
+        Hits come heading first, then by position. Where one pattern matches overlapping
+        stretches, only the longest is kept.
+        """
+        hits: list[RuleHit] = []
+        if heading:
+            hits.extend(self._match_string(heading, "heading"))
+        if text:
+            hits.extend(self._match_string(text, "text"))
+        return hits
+
+    def _match_string(self, string: str, where: str) -> list[RuleHit]:
+        doc: Doc = self.nlp.make_doc(string)
+        spans = self._sides[where](doc)
+        if not spans:
+            return []
+        # longest first at each start, so a contained hit of the same rule can be dropped
+        spans.sort(key=lambda m: (m[1], -m[2], m[0]))
+        kept_end: dict[int, int] = {}
+        hits: list[RuleHit] = []
+        for key, start, end in spans:
+            if kept_end.get(key, -1) >= end:
+                continue
+            kept_end[key] = end
+            rule = self._key_to_rule[key]
+            span = doc[start:end]
+            hits.append(
+                RuleHit(
+                    rule_id=rule.id,
+                    category=rule.category,
+                    weight=rule.weight,
+                    where=where,
+                    start=span.start_char,
+                    end=span.end_char,
+                    matched=span.text,
+                )
+            )
+        return hits
+
+    def score(self, hits: Iterable[RuleHit]) -> dict[str, float]:
+        """Per-category score in [0, 1]: noisy-OR, ``1 - prod(1 - weight)``, over distinct rule ids.
+
+        Every loaded category is in the result; one without hits scores 0.0.
+        """
+        best: dict[str, tuple[str, float]] = {}
+        for hit in hits:
+            if hit.rule_id not in best or hit.weight > best[hit.rule_id][1]:
+                best[hit.rule_id] = (hit.category, hit.weight)
+        miss = {c: 1.0 for c in self.categories()}
+        for category, weight in best.values():
+            miss[category] = miss.get(category, 1.0) * (1.0 - weight)
+        return {c: min(1.0, max(0.0, 1.0 - m)) for c, m in miss.items()}
+
+    # -- catalog -------------------------------------------------------------------------
+
+    def categories(self) -> list[str]:
+        """The categories that have patterns, in the spec's order."""
+        present = {r.category for r in self._rules.values()}
+        return [c for c in CATEGORIES if c in present]
+
+    def rules(self) -> list[dict]:
+        """One dict per pattern (id, category, where, weight, doc), for a rule catalog."""
+        return [r.as_dict() for r in self._sorted()]
+
+    def get(self, rule_id: str) -> Rule:
+        """The loaded pattern with this id (its examples, phrases or tokens)."""
+        return self._rules[rule_id]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __iter__(self):
+        return iter(self._sorted())
+
+    def _sorted(self) -> list[Rule]:
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        return sorted(self._rules.values(), key=lambda r: (order[r.category], r.id))
+
+
+@lru_cache(maxsize=1)
+def default_patterns() -> RulePatterns:
+    """The project's own patterns (``rules/patterns``), loaded once per process."""
+    return RulePatterns.load()
+
+
+# -- reading and checking one file ---------------------------------------------------------
+
+
+def _read_file(path: Path) -> list[Rule]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping with 'category' and 'patterns'")
+    unknown = set(data) - _FILE_KEYS
+    if unknown:
+        raise ValueError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_FILE_KEYS)}")
+    category = data.get("category")
+    if category not in CATEGORIES:
+        raise ValueError(f"{path}: unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+    if path.stem != category:
+        raise ValueError(f"{path}: category {category!r} must live in {category}.yml")
+    patterns = data.get("patterns")
+    if not isinstance(patterns, list) or not patterns:
+        raise ValueError(f"{path}: 'patterns' must be a non-empty list")
+    rules = []
+    seen: set[str] = set()
+    for n, item in enumerate(patterns, 1):
+        rule = _read_pattern(path, category, n, item)
+        if rule.id in seen:
+            raise _fail(path, rule.id, "duplicate id")
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules
+
+
+def _read_pattern(path: Path, category: str, n: int, item: Any) -> Rule:
+    if not isinstance(item, dict):
+        raise _fail(path, f"#{n}", "expected a mapping")
+    pid = item.get("id")
+    if not isinstance(pid, str) or not pid:
+        raise _fail(path, f"#{n}", "has no 'id'")
+
+    def fail(detail: str) -> ValueError:
+        return _fail(path, pid, detail)
+
+    unknown = set(item) - _PATTERN_KEYS
+    if unknown:
+        raise fail(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_PATTERN_KEYS)}")
+    missing = _REQUIRED_KEYS - set(item)
+    if missing:
+        raise fail(f"missing key(s) {sorted(missing)}")
+
+    where = item["where"]
+    if where not in WHERE:
+        raise fail(f"'where' must be one of {list(WHERE)}, not {where!r}")
+    m = _ID_RE.match(pid)
+    prefix = ID_PREFIXES[category]
+    if not m or m.group(1) != prefix:
+        raise fail(f"id must look like {prefix}-HEAD-nnn or {prefix}-TEXT-nnn")
+    if m.group(2) != _WHERE_CODE[where]:
+        raise fail(f"id says {m.group(2)} but 'where' is {where!r}")
+
+    doc = item["doc"]
+    if not isinstance(doc, str) or not doc.strip() or "\n" in doc.strip():
+        raise fail("'doc' must be one non-empty line")
+    weight = item["weight"]
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
+        raise fail(f"'weight' must be a number from 0 to 1, not {weight!r}")
+
+    has_phrases, has_tokens = "phrases" in item, "tokens" in item
+    if has_phrases == has_tokens:
+        raise fail("needs exactly one of 'phrases' or 'tokens'")
+    phrases: tuple[str, ...] = ()
+    tokens: tuple[tuple[dict, ...], ...] = ()
+    if has_phrases:
+        raw = item["phrases"]
+        if not isinstance(raw, list) or not raw or not all(isinstance(p, str) and p.strip() for p in raw):
+            raise fail("'phrases' must be a non-empty list of non-empty strings")
+        phrases = tuple(raw)
+    else:
+        tokens = _read_tokens(item["tokens"], fail)
+
+    examples = item["examples"]
+    if not isinstance(examples, dict):
+        raise fail("'examples' must be a mapping with 'match' and 'no_match'")
+    unknown = set(examples) - _EXAMPLE_KEYS
+    if unknown:
+        raise fail(f"unknown example key(s) {sorted(unknown)}; allowed: match, no_match")
+    lists = {}
+    for key in ("match", "no_match"):
+        value = examples.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(s, str) and s.strip() for s in value):
+            raise fail(f"needs at least one '{key}' example (a list of strings)")
+        lists[key] = tuple(value)
+
+    return Rule(
+        id=pid,
+        category=category,
+        where=where,
+        weight=float(weight),
+        doc=doc.strip(),
+        file=str(path),
+        phrases=phrases,
+        tokens=tokens,
+        match_examples=lists["match"],
+        no_match_examples=lists["no_match"],
+    )
+
+
+def _read_tokens(raw: Any, fail) -> tuple[tuple[dict, ...], ...]:
+    """One token pattern (a list of dicts) or several alternatives (a list of such lists)."""
+    if not isinstance(raw, list) or not raw:
+        raise fail("'tokens' must be a non-empty list of token dicts (or a list of such lists)")
+    alternatives = raw if all(isinstance(t, list) for t in raw) else [raw]
+    out = []
+    for alt in alternatives:
+        if not isinstance(alt, list) or not alt or not all(isinstance(t, dict) for t in alt):
+            raise fail("bad token pattern: each token must be a mapping such as {LOWER: word}")
+        for token in alt:
+            bad = {k for k in token if str(k).upper() in _NEEDS_TRAINED_PIPELINE}
+            if bad:
+                raise fail(
+                    f"bad token pattern: {sorted(bad)} need(s) a trained pipeline;"
+                    " the matcher runs on spacy.blank('en'): use LOWER, REGEX, LIKE_NUM ..."
+                )
+        if all(set(t) <= {"OP"} for t in alt):
+            raise fail("bad token pattern: it has only wildcard tokens")
+        out.append(tuple(alt))
+    return tuple(out)
