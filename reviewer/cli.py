@@ -188,7 +188,7 @@ def list_rules(fmt, select):
 def train(data, skip_cv):
     """Rebuild the clause classifier from the labelled clauses (fixed seed) and write the model card."""
     from reviewer.classify import train as t
-    from reviewer.classify.classifier import META_FILE, MODEL_FILE
+    from reviewer.classify.classifier import META_FILE, WEIGHTS_FILE
     from reviewer.classify.rules import default_patterns
     from reviewer.paths import MODELS_DIR
     try:
@@ -203,9 +203,9 @@ def train(data, skip_cv):
     click.echo(t.format_table(held_out))
     cv = t.cross_validate(records) if not skip_cv else held_out["classifier"]
     model = t.fit(records, patterns)
-    model.save(MODEL_FILE, META_FILE)
+    model.save(WEIGHTS_FILE, META_FILE)
     t.write_model_card(MODELS_DIR / "MODEL_CARD.md", records, held_out, cv, model.meta)
-    click.echo(f"wrote {MODEL_FILE}, {META_FILE.name} and MODEL_CARD.md ({len(records)} clauses)")
+    click.echo(f"wrote {WEIGHTS_FILE}, {META_FILE.name} and MODEL_CARD.md ({len(records)} clauses)")
 
 
 @main.command("eval")
