@@ -37,6 +37,7 @@ from typing import Any, Iterable
 
 import spacy
 import yaml
+from spacy.attrs import ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
@@ -143,10 +144,11 @@ class _Side:
     are where the time goes: spaCy evaluates every ``IN``/``REGEX`` predicate on every
     token, so one Matcher holding ~150 patterns costs milliseconds per clause. Each token
     pattern therefore gets its own ``Matcher``, run only when the string can match it:
-    when, for one of its alternatives, every required token with a ``LOWER``/``ORTH``
-    word, ``IN`` list or ``REGEX`` has a matching word somewhere in the string. Patterns
-    with an alternative that has no such token share one Matcher that always runs. The
-    hits are exactly those of one big Matcher, found several times faster.
+    when, for one of its alternatives, every required token that tests ``LOWER``/``ORTH``
+    (a word, an ``IN`` list, a ``REGEX``) or a lexical flag (``LIKE_NUM``, ``LIKE_EMAIL`` ...)
+    is satisfied by some word of the string. Patterns with an alternative that has no such
+    token share one Matcher that always runs. The hits are exactly those of one big
+    Matcher, found several times faster. What each distinct word satisfies is cached.
     """
 
     def __init__(self, vocab):
@@ -157,11 +159,10 @@ class _Side:
         self.has_always = False
         self.gated: list[Matcher] = []
         self.alternatives: list[list[frozenset[int]]] = []  # per gated matcher
+        self.conditions: list[tuple] = []
         self.cond_ids: dict[tuple, int] = {}
         self.cond_matchers: dict[int, set[int]] = {}  # condition -> gated matchers using it
-        self.words = {"LOWER": {}, "ORTH": {}}  # attr -> word -> condition ids
-        self.regexes = {"LOWER": [], "ORTH": []}  # attr -> [(regex, condition id)]
-        self._caches = {"LOWER": {}, "ORTH": {}}  # attr -> word -> condition ids (words + regexes)
+        self._cache: dict[int, tuple[int, ...]] = {}  # orth id -> conditions it satisfies
 
     def add_tokens(self, rule: "Rule") -> None:
         patterns = [list(p) for p in rule.tokens]
@@ -185,29 +186,33 @@ class _Side:
     def _condition_id(self, condition: tuple) -> int:
         cid = self.cond_ids.get(condition)
         if cid is None:
-            cid = self.cond_ids[condition] = len(self.cond_ids)
+            cid = self.cond_ids[condition] = len(self.conditions)
             attr, kind, value = condition
-            if kind == "words":
-                for word in value:
-                    self.words[attr].setdefault(word, set()).add(cid)
-            else:
-                self.regexes[attr].append((re.compile(value), cid))
-            for cache in self._caches.values():
-                cache.clear()
+            test = re.compile(value).search if kind == "regex" else value
+            self.conditions.append((attr, kind, test))
+            self._cache.clear()
         return cid
 
-    def _satisfied(self, attr: str, strings: set[str], into: set[int]) -> None:
-        cache, words, regexes = self._caches[attr], self.words[attr], self.regexes[attr]
-        for word in strings:
-            found = cache.get(word)
-            if found is None:
-                hit = set(words.get(word, ()))
-                hit.update(cid for rx, cid in regexes if rx.search(word))
-                found = tuple(hit)
-                if len(cache) > 200_000:
-                    cache.clear()
-                cache[word] = found
-            into.update(found)
+    def _word_conditions(self, orth: int) -> tuple[int, ...]:
+        found = self._cache.get(orth)
+        if found is None:
+            lex = self.vocab[orth]
+            strings = {"LOWER": lex.lower_, "ORTH": lex.orth_}
+            hit = []
+            for cid, (attr, kind, test) in enumerate(self.conditions):
+                if kind == "flag":
+                    ok = getattr(lex, attr.lower())
+                elif kind == "words":
+                    ok = strings[attr] in test
+                else:
+                    ok = test(strings[attr]) is not None
+                if ok:
+                    hit.append(cid)
+            found = tuple(hit)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[orth] = found
+        return found
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         spans: list[tuple[int, int, int]] = []
@@ -215,11 +220,10 @@ class _Side:
             spans.extend(self.phrases(doc))
         if self.has_always:
             spans.extend(self.always(doc))
-        if self.gated:
+        if self.gated and len(doc):
             satisfied: set[int] = set()
-            self._satisfied("LOWER", {t.lower_ for t in doc}, satisfied)
-            if self.words["ORTH"] or self.regexes["ORTH"]:
-                self._satisfied("ORTH", {t.orth_ for t in doc}, satisfied)
+            for orth in set(doc.to_array(ORTH).tolist()):
+                satisfied.update(self._word_conditions(orth))
             candidates: set[int] = set()
             for cid in satisfied:
                 candidates.update(self.cond_matchers.get(cid, ()))
@@ -227,6 +231,9 @@ class _Side:
                 if any(alt <= satisfied for alt in self.alternatives[i]):
                     spans.extend(self.gated[i](doc))
         return spans
+
+
+_FLAGS = ("LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_DIGIT", "IS_ALPHA", "IS_PUNCT", "IS_UPPER", "IS_TITLE")
 
 
 def _required(token: dict) -> bool:
@@ -240,21 +247,26 @@ def _required(token: dict) -> bool:
 
 
 def _conditions(pattern: list[dict]) -> list[tuple]:
-    """What the string must contain for ``pattern`` to match: one condition per required
-    token that tests ``LOWER`` or ``ORTH`` by a word, an ``IN`` list or a ``REGEX``."""
+    """What a string must contain for ``pattern`` to match: one condition per required
+    token that tests ``LOWER``/``ORTH`` (a word, an ``IN`` list, a ``REGEX``) or a lexical
+    flag set to true."""
     out = []
     for token in pattern:
         if not _required(token):
             continue
         for attr in ("LOWER", "ORTH"):
             value = token.get(attr)
-            norm = str.lower if attr == "LOWER" else (lambda v: v)
+            norm = str.lower if attr == "LOWER" else str
             if isinstance(value, str):
                 out.append((attr, "words", frozenset([norm(value)])))
-            elif isinstance(value, dict) and set(value) == {"IN"} and value["IN"]:
-                out.append((attr, "words", frozenset(norm(v) for v in value["IN"] if isinstance(v, str))))
+            elif (isinstance(value, dict) and set(value) == {"IN"} and value["IN"]
+                  and all(isinstance(v, str) for v in value["IN"])):
+                out.append((attr, "words", frozenset(norm(v) for v in value["IN"])))
             elif isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
                 out.append((attr, "regex", value["REGEX"]))
+        for flag in _FLAGS:
+            if token.get(flag) is True:
+                out.append((flag, "flag", True))
     return out
 
 
@@ -300,7 +312,9 @@ class RulePatterns:
         else:
             try:
                 side.add_tokens(rule)
-            except Exception as exc:  # spaCy's MatchPatternError, re.error from a REGEX ...
+            except re.error as exc:
+                raise _fail(file, rule.id, f"bad token pattern: bad REGEX: {exc}") from None
+            except Exception as exc:  # spaCy's MatchPatternError (a ValueError) and the like
                 detail = " ".join(str(exc).split())
                 raise _fail(file, rule.id, f"bad token pattern: {detail}") from None
 
