@@ -24,6 +24,7 @@ SEVERITIES = ("high", "medium", "low")
 _ITEM_KEYS = {"id", "area", "question", "doc", "severity", "categories", "mentions", "strong", "measures",
               "rationale", "suggest"}
 _MEASURE_KEYS = {"scope", "facts", "patterns", "min_distinct_priorities"}
+GATE = 0.3  # a clause is looked in for an item when one of the item's categories scores at least this
 _PLACEHOLDER = re.compile(r"\[\s*(?:[xX#•_.\s]+|\w{0,3}|insert[^\]]*|tbc|tbd)\s*\]|_{3,}|\bTB[CD]\b")
 
 
@@ -159,7 +160,8 @@ def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list
 def _mentions(item: ChecklistItem, unit: _Unit) -> bool:
     if any(p.search(unit.text) for p in item.strong):
         return True
-    if item.categories and not set(item.categories) & set(unit.clause.label_names):
+    if item.categories and not any(unit.clause.scores.get(c, 0.0) >= GATE or c in unit.clause.label_names
+                                   for c in item.categories):
         return False
     return any(all(p.search(unit.text) for p in group) for group in item.mentions)
 

@@ -66,6 +66,7 @@ class Labeler:
         scored, inputs = self.score_many(items)
         for clause, scores, model_text in zip(clauses, scored, inputs):
             labels = []
+            clause.scores = {category: round(v[0], 3) for category, v in scores.items()}
             for category, (score, reasons, p_clf) in scores.items():
                 if score >= self.threshold:
                     if self.use_classifier and p_clf >= 0.2:

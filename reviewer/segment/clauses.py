@@ -44,6 +44,7 @@ class Clause:
     context: str = ""  # text that explains the clause but is not part of it: a table's header row
     sentences: list[Sentence] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)  # every category's score, labelled or not
 
     @property
     def label_names(self) -> list[str]:
