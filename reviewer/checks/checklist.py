@@ -23,7 +23,7 @@ MET, VAGUE, MISSING, NOT_APPLICABLE = "met", "vague", "missing", "not_applicable
 SEVERITIES = ("high", "medium", "low")
 _ITEM_KEYS = {"id", "area", "question", "doc", "severity", "categories", "mentions", "strong", "measures",
               "rationale", "suggest"}
-_MEASURE_KEYS = {"scope", "facts", "patterns", "min_distinct_priorities"}
+_MEASURE_KEYS = {"scope", "facts", "patterns", "min_distinct_priorities", "not_after"}
 GATE = 0.3  # a clause is looked in for an item when one of the item's categories scores at least this
 _PLACEHOLDER = re.compile(r"\[\s*(?:[xX#•_.\s]+|\w{0,3}|insert[^\]]*|tbc|tbd)\s*\]|_{3,}|\bTB[CD]\b")
 
@@ -72,6 +72,7 @@ class ChecklistItem:
     measure_facts: tuple[str, ...]
     measure_patterns: list[re.Pattern]
     min_distinct_priorities: int
+    not_after: Optional[re.Pattern]  # a fact right after these words does not count (a cap, not an amount)
     rationale: str
     suggest: str
 
@@ -116,6 +117,7 @@ def load_checklist(path: Path = RULES_DIR / "checklist.yml") -> list[ChecklistIt
             measure_scope=measures.get("scope", "sentence"), measure_facts=tuple(measures.get("facts", ())),
             measure_patterns=[_compile(p, where) for p in measures.get("patterns", [])],
             min_distinct_priorities=int(measures.get("min_distinct_priorities", 0)),
+            not_after=_compile(measures["not_after"], where) if measures.get("not_after") else None,
             rationale=raw["rationale"].strip(), suggest=raw["suggest"].strip(),
         ))
     return items
@@ -179,6 +181,8 @@ def _measure(item: ChecklistItem, unit: _Unit) -> str:
             return ""
     if item.measure_facts:
         facts = find_facts(text, item.measure_facts)
+        if item.not_after is not None:
+            facts = [f for f in facts if not item.not_after.search(text[max(0, f.start - 60):f.start])]
         if facts:
             return facts[0].text
     for pattern in item.measure_patterns:
