@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 from typing import Optional
 
 import pypdfium2 as pdfium
@@ -38,6 +38,8 @@ _CLOSERS = "\"')]\u201d\u2019"
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(?=[A-Z])")
 # a verb that makes a numbered line a clause sentence rather than a title
 _SENTENCE = re.compile(r"\b(shall|must|will|may|should|agrees?|is|are|has|have|provides?)\b")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+_NON_UPPER = re.compile(r"[^A-Z\u00c0-\u00de]+")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
                 "or", "per", "the", "to", "under", "upon", "via", "with", "vs"}
 _WORDS = re.compile(r"[^\W\d_][\w'\u2019&-]*")
@@ -231,7 +233,18 @@ class _Assembler:
                 g = b.top - a.bottom
                 if -0.5 * a.height <= g <= 1.2 * a.height:
                     gaps.append(g)
-        self.normal_gap = median(gaps) if gaps else 0.0
+        # body text's left edge, per page parity (mirrored margins): list indents count from it
+        margins: dict[int, Counter] = {0: Counter(), 1: Counter()}
+        for l in lines:
+            if l.side == "F":
+                margins[l.page % 2][round(l.x0)] += 1
+        both = margins[0] + margins[1]
+        self.margin = {k: (c.most_common(1)[0][0] if c else (both.most_common(1)[0][0] if both else 0))
+                       for k, c in margins.items()}
+        # the usual white space between lines of one paragraph: a low quantile, because
+        # documents of short paragraphs have nearly as many paragraph gaps as line gaps
+        gaps.sort()
+        self.normal_gap = gaps[len(gaps) // 5] if gaps else 0.0
 
     # -- line tests
     def _para_gap(self, line: Line) -> float:
@@ -272,11 +285,16 @@ class _Assembler:
         if self._style_change(prev, line):
             return False
         if num:
+            if num.kind == "keyword" and ptext[-1] not in _TERMINAL and not self._short(prev, 0.15):
+                return True  # "...as set out in / Schedule 1.": a cross-reference
             if ptext[-1] in _TERMINAL + "," or ptext.endswith((" and", " or")):
                 return False
-            if self._short(prev, 0.15) or not text[len(num.number):].lstrip()[:1].islower():
+            if self._short(prev, 0.15):
                 return False
-            return True
+            rest = text[len(num.number):].lstrip()
+            # "...as set out in / Schedule 1." or "...within / 1.5 hours": a reference
+            return not rest or rest[0] in ".,;:)" or rest[0].islower() or num.kind == "keyword"
+        
         first = text[0]
         if (first.isupper() or first.isdigit()) and ptext[-1] not in ",-" \
                 and self._short(prev, 0.4):
@@ -303,10 +321,12 @@ class _Assembler:
         words = text.split()
         if len(text) > 120 or len(words) > 14 or starts_bullet(text):
             return None
+        if words[-1].lower() in _SMALL_WORDS and len(words) > 1:
+            return None  # "... means the": the sentence goes on
         num = self.heading_number(text)
         rest = text[len(num.number):].lstrip(" .:-\u2013\u2014") if num else text
-        letters = [c for c in rest if c.isalpha()]
-        caps = len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+        letters = _NON_LETTERS.sub("", rest)
+        caps = len(letters) >= 3 and len(_NON_UPPER.sub("", letters)) >= 0.9 * len(letters)
         big = bool(self.body_size) and line.size >= 1.15 * self.body_size
         end = text.rstrip(_CLOSERS)[-1:] or text[-1]
         if end in ",;" or (end in ".:!?" and not caps and not (num and not rest)):
@@ -337,7 +357,8 @@ class _Assembler:
             return None
         if not signal:
             # an unnumbered Title Case line standing alone before body text or a list
-            if len(rest.split()) < 2 or not _title_case(rest) or not self._short(line, 0.35):
+            if len(rest.split()) < 2 or ":" in rest or not _title_case(rest) \
+                    or not self._short(line, 0.35):
                 return None
             if nxt is None or (close and not (starts_bullet(nxt.text) or leading_number(nxt.text))):
                 return None
@@ -382,8 +403,9 @@ class _Assembler:
             num = leading_number(line.text)
             bullet = starts_bullet(line.text)
             kind = LIST_ITEM if bullet or (num and num.kind in ("enum", "letter")) else PARAGRAPH
+            left = line.col_x0 if line.side != "F" else self.margin[line.page % 2]
             cur = _Pending(kind, line.text, line.page, line, line, num, None,
-                           indent=line.x0 - line.col_x0, bullet=bullet)
+                           indent=line.x0 - left, bullet=bullet)
             self.blocks.append(cur)
         self._list_levels()
         for b in self.blocks:

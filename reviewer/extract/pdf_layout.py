@@ -45,6 +45,7 @@ class Line:
     region: int  # running number of the column run this line was read in
     col_x0: float = 0.0  # left/right edge of the column the line sits in
     col_x1: float = 0.0
+    side: str = "F"  # F: full width, L/R: left/right column of a two-column run
 
     @property
     def height(self) -> float:
@@ -115,12 +116,16 @@ def remove_running(pages: list[PageData]) -> int:
         for text, same in by_text.items():
             if sum(c.isalnum() for c in text) < 3:
                 continue  # "A.", "(b)": list labels, not running heads
+            if not all(band for *_, band in same) and len(text) > 60:
+                continue  # a long line outside the margins is body text, even if repeated
             hits = len({pi for pi, *_ in same})
             if hits >= 2 and (few or (hits >= 3 and (len(text) <= 80 or hits >= 0.3 * n_pages))):
                 doomed.update(id(s) for _, s, _, _ in same)
-        # text varying only in digits (page numbers, dates): same height, in the band
-        banded = [it for it in items if it[3]]
-        if len(banded) < 2:
+        # text varying only in digits: same height, in the band, and the digits that vary
+        # follow the page number ("Page 3", "ABC-001/3"), so "Schedule 2" atop a page stays
+        banded = [it for it in items
+                  if it[3] and len(it[1].text) <= 70 and sum(c.isalnum() for c in it[1].text) >= 3]
+        if len(banded) < 2 or not _counts_pages(banded, pages):
             continue
         pos_med = median(pos for _, _, pos, _ in banded)
         near = [(pi, s) for pi, s, pos, _ in banded if abs(pos - pos_med) <= 6.0]
@@ -133,131 +138,177 @@ def remove_running(pages: list[PageData]) -> int:
     return len(doomed)
 
 
+def _counts_pages(items, pages: list[PageData]) -> bool:
+    """Some number in the text moves in step with the page number across the group."""
+    nums = [[int(d) for d in _DIGITS.findall(s.text)] for _, s, _, _ in items]
+    width = min(len(n) for n in nums)
+    for k in range(width):
+        offsets = {n[k] - pages[pi].number for (pi, *_), n in zip(items, nums)}
+        values = {n[k] for n in nums}
+        if len(offsets) == 1 and len(values) > 1:
+            return True
+    return False
+
+
 # -- columns and lines ----------------------------------------------------------------------
 
-def find_gutter(segs: list[Seg]) -> Optional[float]:
-    """x of a column gutter: a vertical band no body text crosses, between two text columns."""
-    if len(segs) < 8:
+def _rows(segs: list[Seg]) -> list[list[Seg]]:
+    """Segments grouped into rows across the whole page width (vertical overlap)."""
+    rows: list[list[Seg]] = []
+    bottom = -1e9
+    for s in sorted(segs, key=lambda s: s.top):
+        if rows and s.top < bottom - 0.3 * s.height:
+            rows[-1].append(s)
+            bottom = max(bottom, s.bottom)
+        else:
+            rows.append([s])
+            bottom = s.bottom
+    return rows
+
+
+def find_columns(segs: list[Seg]) -> Optional[tuple[float, list[tuple[float, float]]]]:
+    """A column gutter and the vertical extents of the two-column runs it separates.
+
+    The gutter is the x most rows leave empty between text on its left and on its right
+    (a sweep over the gaps inside rows). A two-column run is a stretch of consecutive rows
+    none of which crosses the gutter, holding at least three rows with text on both sides,
+    where both sides read like text columns rather than labels and values.
+    """
+    if len(segs) < 6:
         return None
     left_edge = min(s.x0 for s in segs)
     right_edge = max(s.x1 for s in segs)
     span = right_edge - left_edge
     if span < 150:
         return None
-    narrow = [s for s in segs if s.x1 - s.x0 < 0.55 * span]
-    if len(narrow) < 6:
-        return None
-    lo = int(left_edge + 0.35 * span)
-    hi = int(left_edge + 0.65 * span)
-    diff = [0] * (hi - lo + 2)
-    for s in narrow:
-        a, b = int(s.x0) - lo, int(s.x1) - lo + 1
-        if b <= 0 or a > hi - lo:
+    lo, hi = left_edge + 0.3 * span, left_edge + 0.7 * span
+    rows = _rows(segs)
+    events: list[tuple[float, int]] = []
+    for row in rows:
+        if len(row) < 2:
             continue
-        diff[max(a, 0)] += 1
-        diff[min(b, hi - lo + 1)] -= 1
-    cover, run = [], 0
-    for d in diff[:-1]:
-        run += d
-        cover.append(run)
-    best = min(cover)
-    if best > 0.1 * len(narrow):
+        row = sorted(row, key=lambda s: s.x0)
+        reach = row[0].x1
+        for s in row[1:]:
+            if s.x0 - reach >= 6.0 and reach < hi and s.x0 > lo:
+                events.append((max(reach, lo), 1))
+                events.append((min(s.x0, hi), -1))
+            reach = max(reach, s.x1)
+    if len(events) < 6:
         return None
-    # widest run of x at the minimum coverage
-    best_run, best_at, cur, start = 0, None, 0, 0
-    for i, c in enumerate(cover + [best + 1]):
-        if c == best:
-            if cur == 0:
-                start = i
-            cur += 1
-        else:
-            if cur > best_run:
-                best_run, best_at = cur, lo + start + cur / 2
-            cur = 0
-    if best_at is None or best_run < 4:
+    events.sort(key=lambda e: (e[0], e[1]))
+    best = cur = 0
+    best_at = None
+    for i, (x, d) in enumerate(events):
+        cur += d
+        if cur > best and i + 1 < len(events):
+            best, best_at = cur, (x + events[i + 1][0]) / 2
+    if best < 3 or best_at is None:
         return None
     gx = best_at
-    left = [s for s in narrow if s.x1 <= gx]
-    right = [s for s in narrow if s.x0 >= gx]
-    if len(left) < 3 or len(right) < 3:
-        return None
-    if min(len(left), len(right)) < 0.2 * (len(left) + len(right)):
-        return None
-    # both sides must look like text columns, not labels and values
-    if median(s.x1 - s.x0 for s in left) < 0.55 * (gx - left_edge):
-        return None
-    if median(s.x1 - s.x0 for s in right) < 0.55 * (right_edge - gx):
-        return None
-    # and stand side by side
-    lt, lb = min(s.top for s in left), max(s.bottom for s in left)
-    rt, rb = min(s.top for s in right), max(s.bottom for s in right)
-    overlap = min(lb, rb) - max(lt, rt)
-    if overlap < 0.5 * min(lb - lt, rb - rt):
-        return None
-    return gx
+    regions: list[tuple[float, float]] = []
+    run: list[list[Seg]] = []
+
+    def close_run():
+        if _two_column_run(run, gx, left_edge, right_edge):
+            regions.append((min(s.top for r in run for s in r), max(s.bottom for r in run for s in r)))
+
+    for row in rows:
+        if any(s.x0 < gx - 1.0 and s.x1 > gx + 1.0 for s in row):
+            close_run()
+            run = []
+        else:
+            run.append(row)
+    close_run()
+    return (gx, regions) if regions else None
+
+
+def _two_column_run(run: list[list[Seg]], gx: float, left_edge: float, right_edge: float) -> bool:
+    two_sided = 0
+    lw: list[float] = []
+    rw: list[float] = []
+    for row in run:
+        left = [s for s in row if s.x1 <= gx]
+        right = [s for s in row if s.x0 >= gx]
+        if left and right:
+            two_sided += 1
+        if left:
+            lw.append(max(s.x1 for s in left) - min(s.x0 for s in left))
+        if right:
+            rw.append(max(s.x1 for s in right) - min(s.x0 for s in right))
+    if two_sided < 3:
+        return False
+    return (median(lw) >= 0.5 * (gx - left_edge) and median(rw) >= 0.5 * (right_edge - gx))
 
 
 def order_page(page: PageData, region_base: int) -> tuple[list[Item], int]:
-    """The page's lines and tables in reading order. Returns items and next region number."""
+    """The page's lines and tables in reading order. Returns items and next region number.
+
+    Two-column runs are read left column first, then right; everything else top-down.
+    """
     segs = page.segs
     tables = page.tables
-    gx = find_gutter(segs)
-    if gx is None:
-        items = _lines(segs, page.number, region_base, None)
+    cols = find_columns(segs) if len(segs) >= 6 else None
+    if cols is None:
+        items: list[Item] = _lines(segs, page.number, region_base, None)
+        _set_edges(items, page.width)
         items += [TableItem(t, page.number) for t in tables]
-        _set_edges([it for it in items if isinstance(it, Line)], page.width)
         items.sort(key=lambda it: it.table.top if isinstance(it, TableItem) else it.top)
         return items, region_base + 1
-    # walk top-down; anything crossing the gutter closes the current two-column run
-    elems: list[tuple[float, int, object]] = [(s.top, 0, s) for s in segs]
-    elems += [(t.top, 1, t) for t in tables]
-    elems.sort(key=lambda e: e[0])
+    gx, regions = cols
+
+    def region_of(s: Seg) -> int:
+        if s.x0 < gx - 1.0 and s.x1 > gx + 1.0:
+            return -1
+        for k, (top, bottom) in enumerate(regions):
+            if top - 0.5 <= s.mid <= bottom + 0.5:
+                return k
+        return -1
+
+    # chunks in top-down order: runs of full-width text, two-column regions, tables
+    chunks: list[tuple[float, str, object]] = []
+    full: list[Seg] = []
+    in_region: dict[int, list[Seg]] = {}
+    for s in segs:
+        k = region_of(s)
+        if k < 0:
+            full.append(s)
+        else:
+            in_region.setdefault(k, []).append(s)
+    for k, rs in in_region.items():
+        chunks.append((regions[k][0], "cols", rs))
+    for t in tables:
+        chunks.append((t.top, "table", t))
+    # full-width text is cut into chunks at the regions and tables between its lines
+    cuts = sorted(c[0] for c in chunks)
+    pieces: dict[int, list[Seg]] = {}
+    for s in full:
+        idx = sum(1 for c in cuts if c <= s.top)
+        pieces.setdefault(idx, []).append(s)
+    for idx, ps in pieces.items():
+        chunks.append((min(s.top for s in ps), "full", ps))
+    chunks.sort(key=lambda c: (c[0], c[1] != "full"))
+
     out: list[Item] = []
     region = region_base
-    left: list[Seg] = []
-    right: list[Seg] = []
-    full: list[Seg] = []
-
     sides: dict[str, list[Line]] = {"L": [], "R": [], "F": []}
-
-    def emit(group, side):
-        nonlocal region
-        lines = _lines(group, page.number, region, side)
-        sides[side].extend(lines)
-        out.extend(lines)
-        region += 1
-
-    def flush_cols():
-        nonlocal left, right
-        if left:
-            emit(left, "L")
-        if right:
-            emit(right, "R")
-        left, right = [], []
-
-    def flush_full():
-        nonlocal full
-        if full:
-            emit(full, "F")
-        full = []
-
-    for _, kind, e in elems:
-        x0 = e.x0
-        x1 = e.x1
-        crosses = x0 < gx - 2 and x1 > gx + 2
-        if kind == 1:
-            flush_full() if not (left or right) else flush_cols()
-            flush_full()
-            out.append(TableItem(e, page.number))
+    for _, kind, obj in chunks:
+        if kind == "table":
+            out.append(TableItem(obj, page.number))
             continue
-        if crosses:
-            flush_cols()
-            full.append(e)
-        else:
-            flush_full()
-            (left if (x0 + x1) / 2 < gx else right).append(e)
-    flush_cols()
-    flush_full()
+        if kind == "full":
+            lines = _lines(obj, page.number, region, None)
+            sides["F"].extend(lines)
+            out.extend(lines)
+            region += 1
+            continue
+        for side, part in (("L", [s for s in obj if s.mid_x < gx]),
+                           ("R", [s for s in obj if s.mid_x >= gx])):
+            if part:
+                lines = _lines(part, page.number, region, side)
+                sides[side].extend(lines)
+                out.extend(lines)
+                region += 1
     for side, lines in sides.items():
         _set_edges(lines, page.width if side == "F" else None)
     return out, region + 1
@@ -282,7 +333,7 @@ def _set_edges(lines: list[Line], page_width: Optional[float]) -> None:
 
 def _mostly_bold(g: list[Seg]) -> bool:
     total = sum(len(s.text) for s in g)
-    return sum(len(s.text) for s in g if s.bold) >= 0.7 * total if total else False
+    return sum(len(s.text) for s in g if s.bold) >= 0.9 * total if total else False
 
 
 def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list[Line]:
@@ -311,5 +362,5 @@ def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list
         lines.append(Line(
             x0=g[0].x0, x1=max(s.x1 for s in g), top=min(s.top for s in g),
             bottom=max(s.bottom for s in g), text=text, size=g[0].size,
-            bold=_mostly_bold(g), page=page, region=region))
+            bold=_mostly_bold(g), page=page, region=region, side=side or "F"))
     return lines

@@ -43,6 +43,10 @@ class Seg:
     def mid(self) -> float:
         return (self.top + self.bottom) / 2
 
+    @property
+    def mid_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
 
 @dataclass(slots=True)
 class Graphics:
@@ -109,6 +113,14 @@ class _TextReader:
         self._flags = ctypes.c_int()
         self._pflags = ctypes.byref(self._flags)
         self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
+        self._tp_addr = ctypes.cast(self.tp, ctypes.c_void_p).value
+
+    def text_object(self, i: int):
+        """Address of the text object holding char ``i`` (None for generated chars)."""
+        if _GET_TEXT_OBJECT is not None:
+            return _GET_TEXT_OBJECT(self._tp_addr, i)
+        o = R.FPDFText_GetTextObject(self.tp, i)
+        return ctypes.cast(o, ctypes.c_void_p).value if o else None
 
     # -- per character -------------------------------------------------------------
     def loose_box(self, i: int):
@@ -184,76 +196,122 @@ def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -
     rects = rd.rects(c_a, c_b - c_a + 1)
     if not rects:
         return
-    band = rd.loose_box(c_a)
-    if band is None:
-        band = rects[0]
+    band = rd.loose_box(c_a) or rects[0]
     h = max(band[3] - band[1], 1.0)
+    if _one_piece(rects, band, h):
+        out.append(Seg(min(r[0] for r in rects), max(r[2] for r in rects), band[1], band[3],
+                       text[ta:tb + 1], rd.size(c_a), rd.bold(c_a) and rd.bold(c_b)))
+        return
+    _split_line(rd, text, c_a, c_b, tb + 1, out)
+
+
+def _one_piece(rects, band, h: float) -> bool:
+    """Do these rectangles sit on one visual line with no wide gap between them?"""
     gap_limit = max(1.1 * h, 6.0)
-    simple = True
     prev = rects[0]
     for r in rects[1:]:
         rmid = (r[1] + r[3]) / 2
         if not (band[1] - 0.2 * h <= rmid <= band[3] + 0.2 * h):
-            simple = False  # a second visual line (PDFium joined a hyphenated break)
-            break
+            return False  # a second visual line (PDFium joined a hyphenated break)
         if r[0] - prev[2] > gap_limit or r[0] < prev[0] - 1.0:
-            simple = False  # wide gap (cells / columns) or going backwards
-            break
+            return False  # wide gap (cells, columns, a tab) or going backwards
         prev = r
-    if simple:
-        x0 = min(r[0] for r in rects)
-        x1 = max(r[2] for r in rects)
-        out.append(Seg(x0, x1, band[1], band[3], text[ta:tb + 1], rd.size(c_a),
-                       rd.bold(c_a) and rd.bold(c_b)))
-        return
-    _split_line(rd, c_a, c_b, h, out)
+    return True
 
 
-def _split_line(rd: _TextReader, c_a: int, c_b: int, h: float, out: list[Seg]) -> None:
-    """Character-by-character split of one PDFium line into visual segments."""
+def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
+                out: list[Seg]) -> None:
+    """Split one PDFium line into visual segments along its text objects.
+
+    PDFium keeps each text object's characters together and draws one rectangle per
+    object, so the line is cut into object runs (binary search on
+    ``FPDFText_GetTextObject``: a few calls per run, not per character) and runs are
+    grouped into segments wherever a run starts a new visual line or a wide gap.
+    """
     tp = rd.tp
-    gap_limit = max(1.1 * h, 6.0)
-    chars: list[str] = []
-    first = -1
-    last = -1
-    x0 = x1 = top = bottom = 0.0
+    runs: list[tuple[int, int]] = []
+    i = c_a
+    while i <= c_b:
+        j = _run_end(rd, i, c_b)
+        runs.append((i, j - 1))
+        i = j
+    pieces = []  # (char start, char end, box)
+    for a, b in runs:
+        rs = rd.rects(a, b - a + 1)
+        if not rs:
+            continue  # blanks only
+        box = (min(r[0] for r in rs), min(r[1] for r in rs), max(r[2] for r in rs), max(r[3] for r in rs))
+        pieces.append((a, b, box))
+    if not pieces:
+        return
+    group: list = []
+    band = None
+    h = 1.0
 
     def flush():
-        if first >= 0 and "".join(chars).strip():
-            out.append(Seg(x0, x1, top, bottom, "".join(chars).strip(), rd.size(first),
-                           rd.bold(first) and rd.bold(last)))
+        if not group:
+            return
+        a = group[0][0]
+        b = group[-1][1]
+        ta = R.FPDFText_GetTextIndexFromCharIndex(tp, a)
+        nxt = R.FPDFText_GetTextIndexFromCharIndex(tp, b + 1) if b < c_b else t_end
+        if nxt < 0:
+            nxt = t_end
+        chunk = text[ta:nxt].strip() if ta >= 0 else ""
+        if chunk:
+            out.append(Seg(min(p[2][0] for p in group), max(p[2][2] for p in group),
+                           band[1], band[3], chunk, rd.size(a), rd.bold(a) and rd.bold(b)))
 
-    for i in range(c_a, c_b + 1):
-        u = R.FPDFText_GetUnicode(tp, i)
-        ch = chr(u) if 0 < u < 0x110000 else ""
-        if not ch or ch in "\r\n":
-            continue
-        box = rd.char_box(i) if not ch.isspace() else None
-        if box is None:
-            if first >= 0:
-                chars.append(" " if ch.isspace() else ch)
-            continue
-        lb = rd.loose_box(i) or box
-        cmid = (lb[1] + lb[3]) / 2
-        new = first < 0
-        if not new:
-            if not (top - 0.1 * h <= cmid <= bottom + 0.1 * h):
-                new = True  # another visual line
-            elif box[0] - x1 > gap_limit or box[2] < x0 - 1.0:
-                new = True  # wide gap or jump back
-        if new:
+    for a, b, box in pieces:
+        if group:
+            mid = (box[1] + box[3]) / 2
+            last = group[-1][2]
+            gap_limit = max(1.1 * h, 6.0)
+            same = band[1] - 0.2 * h <= mid <= band[3] + 0.2 * h
+            if same and box[0] - last[2] <= gap_limit and box[0] >= last[0] - 1.0:
+                group.append((a, b, box))
+                continue
             flush()
-            chars = [ch]
-            first = last = i
-            x0, x1, top, bottom = box[0], box[2], lb[1], lb[3]
-        else:
-            chars.append(ch)
-            last = i
-            x1 = max(x1, box[2])
-            x0 = min(x0, box[0])
-            top = min(top, lb[1])
-            bottom = max(bottom, lb[3])
+        group = [(a, b, box)]
+        band = rd.loose_box(a) or box
+        h = max(band[3] - band[1], 1.0)
     flush()
+
+
+def _text_object_fn():
+    """FPDFText_GetTextObject returning a plain address (comparable, no pointer object)."""
+    try:
+        from pypdfium2_raw.bindings import _libs
+        fn = _libs["pdfium"]["FPDFText_GetTextObject"]  # a fresh function object
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        fn.restype = ctypes.c_void_p
+        return fn
+    except Exception:  # noqa: BLE001 - private binding layout changed: slower generic path
+        return None
+
+
+_GET_TEXT_OBJECT = _text_object_fn()
+
+
+def _run_end(rd: "_TextReader", start: int, end: int) -> int:
+    """First char index after ``start`` that belongs to another text object (or end + 1)."""
+    _obj = rd.text_object
+    obj = _obj(start)
+    if obj is None:
+        return start + 1
+    lo, hi = start + 1, end + 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        k = mid
+        o = _obj(k)
+        while o is None and k < end:  # generated spaces belong to no object
+            k += 1
+            o = _obj(k)
+        if o == obj:
+            lo = k + 1
+        else:
+            hi = mid
+    return lo
 
 
 # -- graphics ---------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def starts_bullet(text: str) -> bool:
 # -- hyphens ----------------------------------------------------------------------------
 
 _HYPHENS = "-\u00ad"
-_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_WORD_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _TAIL_RE = re.compile(r"([A-Za-z0-9]+)([-\u00ad])$")
 _HEAD_RE = re.compile(r"^([A-Za-z]+)")
 # First halves and second halves that make real hyphenated compounds in contracts.
@@ -129,7 +129,7 @@ class Vocabulary:
         self.words: Counter = Counter()
 
     def add(self, text: str) -> None:
-        self.words.update(w.lower() for w in _WORD_RE.findall(text))
+        self.words.update(_WORD_RE.findall(text.lower()))
 
     def count(self, word: str) -> int:
         return self.words.get(word.lower(), 0)
