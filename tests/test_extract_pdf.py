@@ -336,6 +336,25 @@ def test_clean_ligatures_and_odd_characters():
     assert clean("non\u2010exclusive\u00a0term") == "non-exclusive term"
     assert clean("(i) one\u037e (ii) two") == "(i) one; (ii) two"
     assert clean("\uf0d8 Assist with backups") == "\u2022 Assist with backups"
+    assert clean("Interna\U0010019fonal Construc\u019fon") == "International Construction"
+
+
+def test_misencoded_ti_ligature_repaired(tmp_path):
+    # what a PDF with a broken "ti" ligature mapping extracts as: "Correc;ons"
+    path = tmp_path / "ligature.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 10)
+    lines = ["The Contractor shall make all Correc;ons and Modifica;ons to the Posi;ve",
+             "ac;ons list; it shall report Interna;onal incidents; see the No;ce."]
+    for k, line in enumerate(lines):
+        c.drawString(72, 760 - 13 * k, line)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    assert doc.blocks[0].text == ("The Contractor shall make all Corrections and Modifications to "
+                                  "the Positive actions list; it shall report International "
+                                  "incidents; see the Notice.")
+    assert any("ligature" in n for n in doc.notes)
 
 
 def test_join_lines_hyphen_rules():

@@ -27,8 +27,8 @@ from reviewer.extract.pdf_layout import (Line, PageData, TableItem, order_page,
                                          remove_running)
 from reviewer.extract.pdf_pdfium import Graphics, _Transform, read_graphics, read_segments
 from reviewer.extract.pdf_tables import cell_text, find_tables
-from reviewer.extract.pdf_text import (Numbering, Vocabulary, clean, finish, join_lines,
-                                       leading_number, starts_bullet)
+from reviewer.extract.pdf_text import (LigatureRepair, Numbering, Vocabulary, clean, finish,
+                                       join_lines, leading_number, starts_bullet)
 from reviewer.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, DocumentBuilder
 
 __all__ = ["extract_pdf"]
@@ -79,6 +79,16 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
                       if not any(t.contains((s.x0 + s.x1) / 2, s.mid) for t in tables)]
 
     remove_running(pages)
+
+    repair = LigatureRepair(s.text for p in pages for s in p.segs)
+    if repair:
+        for p in pages:
+            for s in p.segs:
+                s.text = repair.apply(s.text)
+            for t in p.tables:
+                t.rows = [[repair.apply(c) for c in row] for row in t.rows]
+        notes.append("repaired a mis-mapped 'ti' ligature ("
+                     + ", ".join(repr(c) for c in repair.map) + " read as 'ti')")
 
     vocab = Vocabulary()
     for p in pages:
@@ -277,7 +287,8 @@ class _Assembler:
             # next column or next page: only a sentence cut mid-way carries on
             if num or ptext[-1] in _TERMINAL:
                 return False
-            return text[0].islower() or ptext[-1] in ",-"
+            last_word = ptext.rsplit(None, 1)[-1].lower()
+            return text[0].islower() or ptext[-1] in ",-" or last_word in _SMALL_WORDS
         if line.top < prev.top - 0.5 * prev.height:
             return False
         if line.top - prev.bottom > self._para_gap(prev):

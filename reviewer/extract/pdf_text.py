@@ -13,6 +13,7 @@ _LIGATURES = {
 }
 _MAP = {
     **_LIGATURES,
+    "\U0010019f": "ti",  # Calibri's "ti" ligature as exported by Word (private use)
     "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
     "\u2005": " ", "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
     "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ", "\u2028": " ", "\u2029": " ",
@@ -31,9 +32,58 @@ _SPACES = re.compile(r"[ ]{2,}")
 _PUA_BULLET = re.compile(r"^[\uf000-\uf0ff](?=\s|$)")
 
 
+# -- ligatures PDFs map to the wrong character -------------------------------------------------
+#
+# Fonts such as Calibri have a "ti" ligature glyph with no Unicode value of its own. Word's
+# PDF export maps it to the private-use U+10019F (shown as U+019F "Ɵ" by 16-bit tools);
+# other producers map it, per font subset, to an unrelated character: "Correc;ons",
+# "Educa&on", "operaOons". The first two are fixed outright. For the rest, a character that
+# sits inside lowercase words, again and again, exactly where "ti" fits ("-tion", "-tive",
+# "-ties", "-ting") is taken to be that document's "ti" glyph.
+_TI_FIXED = {"\U0010019f": "ti", "\u019f": "ti"}
+_OBAR_TI = re.compile(r"(?<=[A-Za-z])\u019f(?=[a-z])")  # the same glyph cut to 16 bits
+_TI_TAILS = ("on", "ons", "onal", "onally", "ve", "ves", "vely", "vity", "vities", "ng", "ngs",
+             "me", "mes", "es", "c", "cs", "cal", "cally", "al", "ally", "fy", "fied", "ty",
+             "ble", "st", "sts", "re", "red", "on's", "ate", "ated", "ates", "ation", "mely")
+_INNER = re.compile(r"(?<=[a-z])([^a-z\s\-'\u2019.,/])(?=[a-z])")
+_INNER_TAIL = re.compile(r"(?<=[a-z])([^a-z\s\-'\u2019.,/])([a-z']+)")
+
+
+class LigatureRepair:
+    """Per-document repair of a mis-mapped "ti" ligature (see above)."""
+
+    def __init__(self, texts):
+        self.map: dict[str, str] = {}
+        inner: Counter = Counter()
+        fits: Counter = Counter()
+        for text in texts:
+            for ch in _INNER.findall(text):
+                inner[ch] += 1
+            for ch, tail in _INNER_TAIL.findall(text):
+                if tail in _TI_TAILS:
+                    fits[ch] += 1
+        for ch, n in fits.items():
+            if ch in _TI_FIXED:
+                continue
+            if n >= 3 and n >= 0.7 * inner[ch]:
+                self.map[ch] = "ti"
+        self._re = re.compile("(?<=[a-z])(" + "|".join(re.escape(c) for c in self.map) + ")(?=[a-z])") \
+            if self.map else None
+
+    def __bool__(self) -> bool:
+        return bool(self.map)
+
+    def apply(self, text: str) -> str:
+        if self._re is None:
+            return text
+        return self._re.sub(lambda m: self.map[m.group(1)], text)
+
+
 def clean(text: str) -> str:
     """Normalise one line: ligatures, odd spaces and hyphens, PDFium markers, PUA bullets."""
     text = text.translate(_TRANS)
+    if "\u019f" in text:
+        text = _OBAR_TI.sub("ti", text)
     text = _PUA_BULLET.sub("\u2022", text.strip())
     return _SPACES.sub(" ", text)
 
