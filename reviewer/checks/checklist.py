@@ -24,6 +24,11 @@ SEVERITIES = ("high", "medium", "low")
 _ITEM_KEYS = {"id", "area", "question", "doc", "severity", "categories", "mentions", "strong", "measures",
               "rationale", "suggest"}
 _MEASURE_KEYS = {"scope", "facts", "patterns", "min_distinct_priorities", "not_after"}
+_DISCRETION = re.compile(
+    r"\b(?:in|at) (?:its|their|our|his|her|[A-Z][\w&.-]*(?:'s|’s)) (?:sole |absolute |own |reasonable )?discretion\b"
+    r"|\bas (?:it|we|they|\w+) (?:may )?(?:considers?|deems?|sees? fit|determines?|thinks? fit)\b"
+    r"|\b(?:amount|manner|time|extent|form)s? (?:as )?(?:determined|decided|chosen|set) by\b"
+    r"|\busing its own (?:\w+ )?(?:tools|methods)\b|\bwhich [\w ]{1,30} may change from time to time\b", re.I)
 GATE = 0.3  # a clause is looked in for an item when one of the item's categories scores at least this
 _PLACEHOLDER = re.compile(r"\[\s*(?:[xX#•_.\s]+|\w{0,3}|insert[^\]]*|tbc|tbd)\s*\]|_{3,}|\bTB[CD]\b")
 
@@ -138,14 +143,25 @@ class _Unit:
 
 
 def _units(clauses: list[Clause]):
+    """Sentences read with their heading and the sentence they complete; table cells read with the
+    row's first cell and their column's header, so a duration in the Response column is not read as
+    a resolution time."""
     for clause in clauses:
+        heading = f"{clause.heading}: " if clause.heading and clause.heading not in clause.text else ""
         if clause.kind == TABLE_ROW:
-            text = f"{clause.context}\n{clause.text}" if clause.context else clause.text
-            yield _Unit(clause, text, clause.text, clause.start, clause.end)
+            cells = clause.cells or [clause.text]
+            first = cells[0]
+            for i, cell in enumerate(cells):
+                if not cell:
+                    continue
+                title = clause.header[i] if i < len(clause.header) else ""
+                label = f"{title}: " if title else ""
+                text = f"{heading}\n{label}{cell}" if i == 0 else f"{heading}\n{first}\n{label}{cell}"
+                yield _Unit(clause, text, clause.text, clause.start, clause.end)
             continue
-        context = f"{clause.heading}: " if clause.heading and clause.heading not in clause.text else ""
+        lead = f"{clause.lead}\n" if clause.lead else ""
         for sentence in clause.sentences or []:
-            yield _Unit(clause, context + sentence.text, sentence.text, sentence.start, sentence.end)
+            yield _Unit(clause, heading + lead + sentence.text, sentence.text, sentence.start, sentence.end)
 
 
 def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list[ItemResult]:
@@ -170,11 +186,15 @@ def _mentions(item: ChecklistItem, unit: _Unit) -> bool:
 
 def _measure(item: ChecklistItem, unit: _Unit) -> str:
     """The words that make the unit's statement measurable, or '' when there are none."""
-    if item.measure_scope == "clause" and unit.clause.kind != TABLE_ROW:
-        text = f"{unit.clause.heading or ''}\n{unit.clause.text}"
+    if item.measure_scope == "clause":
+        clause = unit.clause
+        body = clause.table_text if clause.kind == TABLE_ROW else clause.text
+        text = f"{clause.heading or ''}\n{clause.lead}\n{body}"
     else:
         text = unit.text
     text = _PLACEHOLDER.sub(" ", text)
+    if _DISCRETION.search(text):
+        return ""  # a measure one party may set or change at will measures nothing
     if item.min_distinct_priorities:
         levels = {f.qualifier for f in find_facts(text, (PRIORITY,))}
         if len(levels) < item.min_distinct_priorities:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from reviewer.model import HEADING, TABLE, Block, Document
+from reviewer.model import HEADING, LIST_ITEM, TABLE, Block, Document
 
 SECTION = "section"
 TABLE_ROW = "table_row"
@@ -42,6 +42,10 @@ class Clause:
     end: int
     page: Optional[int]
     context: str = ""  # text that explains the clause but is not part of it: a table's header row
+    lead: str = ""  # the sentence a list item completes ("The Customer may terminate if:" above "(a) ...")
+    cells: list[str] = field(default_factory=list)  # table rows: the row's cells
+    header: list[str] = field(default_factory=list)  # table rows: the table's header cells
+    table_text: str = ""  # table rows: the whole table, for checks that need more than one row
     sentences: list[Sentence] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # every category's score, labelled or not
@@ -98,10 +102,13 @@ def segment(doc: Document) -> list[Clause]:
         seen_ids[cid] = 1
         return cid
 
+    chapeau: Optional[tuple[str, int]] = None  # (text, depth) of a clause that ends by introducing a list
+
     for index, block in enumerate(blocks):
         if _is_table_of_contents(block):
             continue
         if block.kind == HEADING or _acts_as_heading(block, blocks[index + 1] if index + 1 < len(blocks) else None):
+            chapeau = None
             level = block.level if block.kind == HEADING and block.level else _depth(block.number) or 1
             while trail and trail[-1][0] >= level:
                 trail.pop()
@@ -114,12 +121,19 @@ def segment(doc: Document) -> list[Clause]:
             clauses.extend(_table_clauses(block, table_counter, heading, headings, trail, unique))
             continue
         paragraph_counter += 1
+        lead = ""
+        if chapeau and _continues_list(block, chapeau[1]):
+            lead = chapeau[0]
+        else:
+            chapeau = None
+        if _introduces_list(block.text):
+            chapeau = (block.text, _depth(block.number) if block.number and block.number[0].isdigit() else 0)
         own_heading = run_in_heading(block.text[len(block.number or ""):].lstrip(".) "))
         cid = block.number or (f"{trail[-1][2]}¶{paragraph_counter}" if trail and trail[-1][2] else f"¶{paragraph_counter}")
         clauses.append(Clause(
             id=unique(cid), number=block.number, heading=own_heading or heading,
             headings=headings + ([own_heading] if own_heading else []), kind=SECTION, text=block.text,
-            start=block.start, end=block.end, page=block.page,
+            start=block.start, end=block.end, page=block.page, lead=lead,
         ))
     for clause in clauses:
         clause.sentences = [
@@ -127,6 +141,23 @@ def segment(doc: Document) -> list[Clause]:
             for s, e in split_sentences(clause.text)
         ]
     return clauses
+
+
+_INTRO_END = re.compile(r"(?::|—|–|\b(?:if|where|when|unless|following|includ(?:e|es|ing)|that|to))\s*$", re.I)
+
+
+def _introduces_list(text: str) -> bool:
+    return bool(_INTRO_END.search(text.rstrip()))
+
+
+def _continues_list(block: Block, depth: int) -> bool:
+    """A list item under a chapeau: lettered/roman items, bullets, or numbers deeper than the chapeau's."""
+    number = block.number
+    if number is None:
+        return block.kind == LIST_ITEM
+    if number.startswith("(") or not number[0].isdigit():
+        return True
+    return _depth(number) > depth > 0
 
 
 def _heading_text(block: Block) -> str:
@@ -170,6 +201,7 @@ def _table_clauses(block: Block, table_no: int, heading, headings, trail, unique
     header = rows[0] if len(rows) > 1 and _is_header_row([c.text for c in rows[0]]) else None
     body = rows[1:] if header else rows
     context = " | ".join(c.text for c in header) if header else ""
+    header_cells = [c.text for c in header] if header else []
     prefix = f"{trail[-1][2]}.T{table_no}" if trail and trail[-1][2] else f"T{table_no}"
     out = []
     for r, row in enumerate(body, start=2 if header else 1):
@@ -181,6 +213,7 @@ def _table_clauses(block: Block, table_no: int, heading, headings, trail, unique
         out.append(Clause(
             id=unique(f"{prefix}.r{r}"), number=None, heading=heading, headings=headings, kind=TABLE_ROW,
             text=text, start=start, end=end, page=block.page, context=context,
+            cells=[c.text for c in row], header=header_cells, table_text=block.text,
         ))
     return out
 
