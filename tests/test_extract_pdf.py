@@ -205,6 +205,70 @@ def test_ruled_table_is_a_table_block(tmp_path):
     assert [b.kind for b in doc.blocks] == [PARAGRAPH, TABLE, PARAGRAPH]
 
 
+def test_landscape_page_by_rotate_attribute(tmp_path):
+    """A landscape page made with /Rotate 90 (content drawn turned): text and table upright."""
+    path = tmp_path / "rotated.pdf"
+    w, h = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setPageRotation(90)
+    c.rotate(90)  # display coordinates (x, y) are user (x, y - w) from here on
+
+    def put(x, y, text):
+        c.drawString(x, y - w, text)
+
+    c.setFont("Helvetica", 10)
+    put(72, w - 72, "The Supplier shall report monthly against the following service levels,")
+    put(72, w - 85, "measured over each calendar month.")
+    xs, top = [72, 260, 420], w - 150
+    for r in range(4):
+        c.line(xs[0], top - r * 20 - w, xs[-1], top - r * 20 - w)
+    for x in xs:
+        c.line(x, top - w, x, top - 60 - w)
+    for r, row in enumerate([["Service", "Target"], ["Availability", "99.9%"], ["Response", "15 minutes"]]):
+        for k, cell in enumerate(row):
+            put(xs[k] + 4, top - r * 20 - 14, cell)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    assert [b.kind for b in doc.blocks] == [PARAGRAPH, TABLE]
+    assert doc.blocks[0].text.endswith("service levels, measured over each calendar month.")
+    assert [[c.text for c in r] for r in doc.blocks[1].rows] == [
+        ["Service", "Target"], ["Availability", "99.9%"], ["Response", "15 minutes"]]
+
+
+def test_unruled_table_from_aligned_columns(tmp_path):
+    path = tmp_path / "unruled.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    w, h = A4
+    c.setFont("Helvetica", 10)
+    c.drawString(72, h - 72, "Service credits are calculated as follows:")
+    rows = [("Availability in the month", "Service credit"),
+            ("99.5% or more but below 99.9%", "5% of the monthly charge"),
+            ("99.0% or more but below 99.5%", "10% of the monthly charge"),
+            ("Below 99.0%", "15% of the monthly charge")]
+    y = h - 100
+    for a, b in rows:
+        c.drawString(72, y, a)
+        c.drawString(320, y, b)
+        y -= 14
+    # a list laid out with tabs is not a table
+    for label, text in (("1.1", "The Supplier shall send the report monthly."),
+                        ("1.2", "The Customer shall review the report."),
+                        ("1.3", "Both parties shall meet quarterly.")):
+        y -= 8
+        c.drawString(72, y, label)
+        c.drawString(110, y, text)
+        y -= 14
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    tables = [b for b in doc.blocks if b.kind == TABLE]
+    assert len(tables) == 1
+    assert [[c.text for c in r] for r in tables[0].rows] == [list(r) for r in rows]
+    assert [(b.kind, b.number) for b in doc.blocks[2:]] == [(PARAGRAPH, "1.1"), (PARAGRAPH, "1.2"),
+                                                           (PARAGRAPH, "1.3")]
+
+
 def test_numbered_clauses(tmp_path):
     path = tmp_path / "numbers.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)

@@ -9,6 +9,7 @@ from typing import Optional, Union
 
 from reviewer.extract.pdf_pdfium import Seg
 from reviewer.extract.pdf_tables import Table
+from reviewer.extract.pdf_text import leading_number, starts_bullet
 
 HEADER_BAND = 0.20  # running headers live in the top fifth of the page...
 FOOTER_BAND = 0.80  # ...and footers in the bottom fifth
@@ -46,6 +47,7 @@ class Line:
     col_x0: float = 0.0  # left/right edge of the column the line sits in
     col_x1: float = 0.0
     side: str = "F"  # F: full width, L/R: left/right column of a two-column run
+    segs: list = field(default_factory=list)  # the segments, left to right
 
     @property
     def height(self) -> float:
@@ -238,7 +240,18 @@ def _two_column_run(run: list[list[Seg]], gx: float, left_edge: float, right_edg
             rw.append(max(s.x1 for s in right) - min(s.x0 for s in right))
     if two_sided < 3:
         return False
-    return (median(lw) >= 0.5 * (gx - left_edge) and median(rw) >= 0.5 * (right_edge - gx))
+    if median(lw) < 0.5 * (gx - left_edge) or median(rw) < 0.5 * (right_edge - gx):
+        return False
+    # text columns carry sentences from line to line; a two-column table's cells do not
+    flows = 0
+    for side in (0, 1):
+        texts = []
+        for row in run:
+            part = sorted((s for s in row if (s.mid_x < gx) == (side == 0)), key=lambda s: s.x0)
+            if part:
+                texts.append(part[0].text)
+        flows += sum(1 for a, b in zip(texts, texts[1:]) if b[:1].islower() or a[-1:] in ",-")
+    return flows >= 2
 
 
 def order_page(page: PageData, region_base: int) -> tuple[list[Item], int]:
@@ -250,8 +263,9 @@ def order_page(page: PageData, region_base: int) -> tuple[list[Item], int]:
     tables = page.tables
     cols = find_columns(segs) if len(segs) >= 6 else None
     if cols is None:
-        items: list[Item] = _lines(segs, page.number, region_base, None)
-        _set_edges(items, page.width)
+        lines = _lines(segs, page.number, region_base, None)
+        _set_edges(lines, page.width)
+        items: list[Item] = text_tables(lines, page.number)
         items += [TableItem(t, page.number) for t in tables]
         items.sort(key=lambda it: it.table.top if isinstance(it, TableItem) else it.top)
         return items, region_base + 1
@@ -299,7 +313,7 @@ def order_page(page: PageData, region_base: int) -> tuple[list[Item], int]:
         if kind == "full":
             lines = _lines(obj, page.number, region, None)
             sides["F"].extend(lines)
-            out.extend(lines)
+            out.extend(text_tables(lines, page.number))
             region += 1
             continue
         for side, part in (("L", [s for s in obj if s.mid_x < gx]),
@@ -362,5 +376,132 @@ def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list
         lines.append(Line(
             x0=g[0].x0, x1=max(s.x1 for s in g), top=min(s.top for s in g),
             bottom=max(s.bottom for s in g), text=text, size=g[0].size,
-            bold=_mostly_bold(g), page=page, region=region, side=side or "F"))
+            bold=_mostly_bold(g), page=page, region=region, side=side or "F", segs=g))
     return lines
+
+
+# -- tables without rules ---------------------------------------------------------------------
+
+def text_tables(lines: list[Line], page: int) -> list[Item]:
+    """Runs of lines laid out in aligned columns (no rules) become tables.
+
+    A run is a stretch of consecutive lines, at least three of them split into two or more
+    cells by wide gaps, with vertical white bands (column separators) that none of its lines
+    cross. Lines whose first column is empty continue the row above (wrapped cells). Runs
+    whose first column is only clause numbers, list letters or bullets are lists, not tables.
+    A run that does not qualify is tried shorter; lines just above a table that fit its
+    columns (a wrapped header row) join it.
+    """
+    if len(lines) < 3:
+        return list(lines)
+    out: list[Item] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not _multi(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < 80 and lines[j].top - lines[j - 1].bottom <= 1.5 * lines[j - 1].height \
+                and (_multi(lines[j]) or (j + 1 < n and _multi(lines[j + 1]))
+                     or lines[j].x0 > lines[i].x0 + 2 * lines[i].height):
+            j += 1
+        found = None
+        for k in range(j, i + 2, -1):
+            found = _as_table(lines[i:k])
+            if found is not None:
+                break
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        table, bands = found
+        # header lines just above that sit in the same columns
+        lead: list[Line] = []
+        while out and isinstance(out[-1], Line) and len(lead) < 3:
+            above = out[-1]
+            nxt = lead[0] if lead else lines[i]
+            narrowed = _fit(above, bands)
+            if nxt.top - above.bottom > 2.5 * above.height or narrowed is None \
+                    or not _multi(above, 1.0):
+                break
+            bands = narrowed
+            lead.insert(0, out.pop())
+        if lead:
+            table = _as_table(lead + lines[i:k], bands)[0]
+        out.append(TableItem(table, page))
+        i = k
+    return out
+
+
+def _fit(line: Line, bands: list[tuple[float, float]]) -> Optional[list[tuple[float, float]]]:
+    """The column bands narrowed to this line's own gaps, or None if it crosses one."""
+    out = []
+    for lo, hi in bands:
+        free = [(lo, hi)]
+        for s in line.segs:
+            free = [piece for a, b in free
+                    for piece in ((a, min(b, s.x0)), (max(a, s.x1), b)) if piece[1] - piece[0] >= 3.0]
+        if not free:
+            return None
+        out.append(max(free, key=lambda ab: ab[1] - ab[0]))
+    return out
+
+
+def _cells(line: Line, factor: float = 2.0) -> list[list[Seg]]:
+    gap = max(factor * line.height, 12.0)
+    cells: list[list[Seg]] = []
+    for s in line.segs:
+        if cells and s.x0 - max(x.x1 for x in cells[-1]) < gap:
+            cells[-1].append(s)
+        else:
+            cells.append([s])
+    return cells
+
+
+def _multi(line: Line, factor: float = 2.0) -> bool:
+    return len(line.segs) > 1 and len(_cells(line, factor)) > 1
+
+
+def _as_table(run: list[Line], bands: Optional[list[tuple[float, float]]] = None
+              ) -> Optional[tuple[Table, list[tuple[float, float]]]]:
+    """The run as a table (and its column separator bands), or None if it is not one."""
+    forced = bands is not None
+    if not forced and sum(1 for l in run if _multi(l)) < 3:
+        return None
+    if bands is None:
+        # column separators: x bands no segment of the run covers
+        spans = sorted((s.x0, s.x1) for l in run for s in l.segs)
+        bands = []
+        reach = spans[0][1]
+        for a, b in spans[1:]:
+            if a - reach >= 8.0:
+                bands.append((reach, a))
+            reach = max(reach, b)
+        if not bands:
+            return None
+    seps = [(a + b) / 2 for a, b in bands]
+    rows: list[list[str]] = []
+    for l in run:
+        row = [""] * (len(seps) + 1)
+        for s in l.segs:
+            k = sum(1 for x in seps if s.mid_x > x)
+            row[k] = (row[k] + " " + s.text).strip()
+        if rows and not row[0] and any(row):
+            rows[-1] = [(a + "\n" + b).strip("\n") if b else a for a, b in zip(rows[-1], row)]
+        else:
+            rows.append(row)
+    table = Table(min(l.x0 for l in run), min(l.top for l in run), max(l.x1 for l in run),
+                  max(l.bottom for l in run), rows)
+    if forced:
+        return table, bands
+    if sum(1 for c in rows[0] if c) < 2 or sum(1 for c in rows[-1] if c) < 2:
+        return None  # a table starts and ends with full rows; try a shorter run
+    full = [r for r in rows if sum(1 for c in r if c) >= 2]
+    if len(full) < 3 or len(full) < 0.6 * len(rows):
+        return None
+    labels = sum(1 for r in rows if r[0] and (leading_number(r[0] + " X") or starts_bullet(r[0] + " X")))
+    if labels >= 0.7 * len(rows):
+        return None  # "(a)  text", "3.1.2  text": a list laid out with tabs
+    return table, bands

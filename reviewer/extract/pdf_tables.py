@@ -70,6 +70,8 @@ def _page_tables(page, size) -> list[Table]:
             continue  # a boxed paragraph, not a table
         if len(rows) < 2 and sum(1 for c in rows[0] if c.strip()) < 3:
             continue  # a shaded strip or form line
+        if len(rows) <= 2 and len(keep) <= 2 and (x1 - x0) * (bottom - top) > 0.5 * width * height:
+            continue  # a page frame with a margin rule, not a table
         tables.append(Table(x0, top, x1, bottom, rows))
     return tables
 
