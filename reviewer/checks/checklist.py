@@ -28,7 +28,8 @@ _DISCRETION = re.compile(
     r"\b(?:in|at) (?:its|their|our|his|her|[A-Z][\w&.-]*(?:'s|’s)) (?:sole |absolute |own |reasonable )?discretion\b"
     r"|\bas (?:it|we|they|\w+) (?:may )?(?:considers?|deems?|sees? fit|determines?|thinks? fit)\b"
     r"|\b(?:amount|manner|time|extent|form)s? (?:as )?(?:determined|decided|chosen|set) by\b"
-    r"|\busing its own (?:\w+ )?(?:tools|methods)\b|\bwhich [\w ]{1,30} may change from time to time\b", re.I)
+    r"|\busing its own (?:\w+ )?(?:tools|methods)\b|\bwhich [\w ]{1,30} may change from time to time\b"
+    r"|\b(?:on terms |at rates |at a price )?(?:to be|as may be|yet to be) agreed\b|\bas agreed (?:between the parties )?(?:in writing )?from time to time\b", re.I)
 GATE = 0.3  # a clause is looked in for an item when one of the item's categories scores at least this
 _PLACEHOLDER = re.compile(r"\[\s*(?:[xX#•_.\s]+|\w{0,3}|insert[^\]]*|tbc|tbd)\s*\]|_{3,}|\bTB[CD]\b")
 
