@@ -40,7 +40,8 @@ _WORD_NUMBERS = {
 }
 _NUM_WORD = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
 _NUM = rf"(?:\d{{1,4}}(?:[.,]\d+)?|(?:{_NUM_WORD}))(?:\s*\(\s*\d{{1,4}}(?:\.\d+)?\s*\))?"
-_QUAL = r"(?:(?P<qual>business|working|calendar|clock|consecutive|normal|support|service|office|elapsed)\s+)?"
+_QUAL = (r"(?:(?P<qual>business|working|calendar|clock|consecutive|normal|support|service|office|elapsed)\s+"
+         r"(?:(?:business|working|office)\s+)?)?")  # "8 Normal Working Hours"
 _UNITS = {
     "second": 1 / 60, "sec": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "week": 10080,
     "month": 43800, "year": 525600,
@@ -57,7 +58,7 @@ _PERCENT = re.compile(
     re.I,
 )
 _MONEY = re.compile(
-    r"(?P<cur>[$£€]|\b(?:USD|GBP|EUR|AUD|CAD|US\$|A\$|C\$)\s?)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s?(?:k|m|million|thousand))?"
+    r"(?P<cur>[$£€]|\b(?:USD|GBP|EUR|AUD|CAD|US\$|A\$|C\$)\s?)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>\s?(?:million|thousand|billion|bn|k|m)\b)?"
     r"|\b(?P<num2>\d[\d,]*(?:\.\d+)?)\s?(?P<cur2>USD|GBP|EUR|dollars|pounds|euros)\b",
     re.I,
 )
@@ -101,7 +102,10 @@ def find_facts(text: str, kinds: tuple[str, ...] = FACT_KINDS) -> list[Fact]:
         for m in _MONEY.finditer(text):
             num = m.group("num") or m.group("num2")
             cur = (m.group("cur") or m.group("cur2") or "").strip()
-            facts.append(Fact(MONEY, m.group(0).strip(), m.start(), m.end(), _float(num), _currency(cur)))
+            value = _float(num)
+            if value is not None and m.group("mult"):
+                value *= _MULTIPLIERS[m.group("mult").strip().lower()]
+            facts.append(Fact(MONEY, m.group(0).strip(), m.start(), m.end(), value, _currency(cur)))
     if FREQUENCY in kinds:
         for m in _FREQUENCY.finditer(text):
             facts.append(Fact(FREQUENCY, m.group(0), m.start(), m.end(), qualifier=_period(m.group(0))))
@@ -117,8 +121,13 @@ def find_facts(text: str, kinds: tuple[str, ...] = FACT_KINDS) -> list[Fact]:
     return facts
 
 
+_COVERAGE_TAIL = re.compile(r"\s*(?:a|per|each|every)\s+(?:day|week)\b", re.I)
+
+
 def _durations(text: str):
     for m in _DURATION.finditer(text):
+        if _COVERAGE_TAIL.match(text, m.end()):
+            continue  # "24 hours a day" is coverage, not a time limit
         if m.group("nbd"):
             yield Fact(DURATION, m.group(0), m.start(), m.end(), 1440.0, "minutes", "business")
             continue
@@ -163,8 +172,22 @@ def _currency(symbol: str) -> str:
             "POUNDS": "GBP", "EUROS": "EUR"}.get(s, s)
 
 
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+_SPAN_DAYS = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.3, "year": 365.25}
+_NAMED_PERIODS = (("day", 1), ("week", 7), ("fortnight", 14), ("month", 31), ("two months", 62), ("quarter", 92),
+                  ("year", 366))
+_EVERY_N = re.compile(r"every\s+(?:(?P<other>other)|(?P<n>\d{1,3}|two|three|four|six|twelve))\s+(?:calendar\s+)?"
+                      r"(?P<unit>day|week|month|quarter|year)s?\b")
+
+
 def _period(text: str) -> str:
     t = text.lower()
+    every = _EVERY_N.search(t)
+    if every:  # "every 3 months" is quarterly, not monthly: name the shortest period the span fits in
+        n = 2 if every.group("other") else int(every.group("n")) if every.group("n").isdigit() \
+            else _WORD_NUMBERS[every.group("n")]
+        days = n * _SPAN_DAYS[every.group("unit")]
+        return next((name for name, limit in _NAMED_PERIODS if days <= limit), "year")
     for key, period in (("week", "week"), ("fortnight", "fortnight"), ("quarter", "quarter"), ("month", "month"),
                         ("annual", "year"), ("year", "year"), ("dai", "day"), ("day", "day")):
         if key in t:
@@ -201,10 +224,15 @@ def downtime_allowed(percent: float, period: str = "month") -> dict:
 
 
 def format_minutes(minutes: float) -> str:
+    """A duration for people: "30 seconds", "43.8 minutes", "1 hour", "3.7 hours", "5 days"."""
     if minutes < 1:
-        return f"{minutes * 60:.0f} seconds"
-    if minutes < 120:
-        return f"{minutes:.1f} minutes"
-    if minutes < 2 * 1440:
-        return f"{minutes / 60:.1f} hours"
-    return f"{minutes / 1440:.1f} days"
+        value, unit = round(minutes * 60), "second"
+    elif minutes < 60:
+        value, unit = round(minutes, 1), "minute"
+    elif minutes < 2 * 1440:
+        value, unit = round(minutes / 60, 1), "hour"
+    else:
+        value, unit = round(minutes / 1440, 1), "day"
+    if value == int(value):
+        value = int(value)
+    return f"{value} {unit}{'' if value == 1 else 's'}"

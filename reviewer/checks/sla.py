@@ -17,12 +17,11 @@ _AVAILABILITY = re.compile(r"availab|uptime|up-?time|accessible", re.I)
 def sla_matrix(clauses: list[Clause]) -> list[dict]:
     """One row per priority level: response and resolution targets with the clause that sets them."""
     rows: dict[str, dict] = {}
-    for clause in clauses:
-        if "sla" not in clause.label_names and clause.kind != TABLE_ROW:
-            continue
+    for clause in clauses:  # tables first: where a contract has an SLA table, it is the authority
         if clause.kind == TABLE_ROW:
             _from_table_row(clause, rows)
-        else:
+    for clause in clauses:
+        if clause.kind != TABLE_ROW and "sla" in clause.label_names:
             for sentence in clause.sentences:
                 _from_sentence(clause, sentence.text, rows)
     order = sorted(rows, key=lambda k: (not k.startswith("P"), k))
@@ -41,7 +40,8 @@ def _from_table_row(clause: Clause, rows: dict) -> None:
     if not levels:
         return
     entry = _entry(rows, levels[0].qualifier, clause)
-    entry["names"].append(cells[0])
+    if cells[0] not in entry["names"]:
+        entry["names"].append(cells[0])
     for i, cell in enumerate(cells[1:], start=1):
         durations = find_facts(cell, (DURATION,))
         if not durations:
@@ -62,9 +62,10 @@ def _from_sentence(clause: Clause, text: str, rows: dict) -> None:
     if not durations:
         return
     entry = _entry(rows, levels[0].qualifier, clause)
-    entry["names"].append(levels[0].text)
+    if levels[0].text not in entry["names"]:
+        entry["names"].append(levels[0].text)
     for duration in durations:
-        before = text[max(0, duration.start - 80):duration.start]
+        before = text[max(0, duration.start - 60):duration.start]
         slot = None
         last_resp = max((m.end() for m in _RESPONSE.finditer(before)), default=-1)
         last_res = max((m.end() for m in _RESOLUTION.finditer(before)), default=-1)
