@@ -50,7 +50,7 @@ def generated_pdf(pages: int = 100) -> Path:
             c.setFont("Helvetica", 10)
             for k in range(6):
                 start = (clause * 7 + k * 5) % len(words)
-                line = " ".join((words * 3)[start:start + 14])
+                line = " ".join((words * 3)[start:start + 13]) + f" under clause {clause}.{k + 1}"
                 c.drawString(72, y, line.capitalize() if k == 0 else line)
                 y -= 13
             y -= 8

@@ -118,7 +118,11 @@ def remove_running(pages: list[PageData]) -> int:
         for text, same in by_text.items():
             if sum(c.isalnum() for c in text) < 3:
                 continue  # "A.", "(b)": list labels, not running heads
-            if not all(band for *_, band in same) and len(text) > 60:
+            if all(band for *_, band in same):
+                # in the margins: a running head keeps its height from page to page
+                mid = median(pos for _, _, pos, _ in same)
+                same = [it for it in same if abs(it[2] - mid) <= 6.0]
+            elif len(text) > 60:
                 continue  # a long line outside the margins is body text, even if repeated
             hits = len({pi for pi, *_ in same})
             if hits >= 2 and (few or (hits >= 3 and (len(text) <= 80 or hits >= 0.3 * n_pages))):
