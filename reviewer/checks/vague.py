@@ -133,13 +133,18 @@ MEASURES: dict[str, re.Pattern] = {
     # a number with a time unit: "within 4 hours", "thirty (30) days", "one hour", "24h"
     "duration": re.compile(
         rf"\b{_NUM_STRICT}\s*(?:\(\s*\d+\s*\)\s*)?[\s-]*{_UNIT}|"
-        r"\b(?:an?|half\s+an?)\s+(?:(?:business|working|calendar)\s+)?(?:minute|hour|day|week|month|year|quarter)\b|\b\d+\s*(?:h|hrs|mins?|d)\b|"
-        r"\b24\s*[x×/]\s*7\b|\b24/7/365\b|\b(?:twenty-four|24)\s+hours\s+a\s+day\b|\bround[- ]the[- ]clock\b", _I),
-    # a clock time, a window of hours or days
+        r"\b(?:an?|half\s+an?)\s+(?:(?:business|working|calendar)\s+)?(?:minute|hour|day|week|month|year|quarter)\b|"
+        r"\b\d+\s*(?:h|hrs|mins?)\b", _I),
+    # a time of day as a deadline: "by 5 p.m.", "no later than 09:00"
     "clock": re.compile(
+        r"\b(?:by|before|until|no\s+later\s+than|not\s+later\s+than)\s+(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|"
+        r"(?:[01]?\d|2[0-3])[:.][0-5]\d\b|noon\b|midnight\b)", _I),
+    # a window of hours or days, a coverage: "09:00-18:00 Monday-Friday", "24x7"
+    "window": re.compile(
         r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}[:.]\d{2}\s*(?:-|–|to)\s*\d{1,2}[:.]\d{2}|"
         r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bnoon\b|\bmidnight\b|"
-        rf"\b{_DAY}\s*(?:-|–|to|through|thru)\s*{_DAY}\b", _I),
+        rf"\b{_DAY}\s*(?:-|–|to|through|thru)\s*{_DAY}\b|"
+        r"\b24\s*[x×/]\s*7\b|\b24/7/365\b|\b(?:twenty-four|24)\s+hours\s+a\s+day\b|\bround[- ]the[- ]clock\b", _I),
     # a deadline or a date
     "deadline": re.compile(
         r"\b(?:next|same|following|subsequent)\s+(?:business\s+|working\s+|calendar\s+)?day\b|"
@@ -171,7 +176,7 @@ KIND_MEASURES = {
     "effort": ("duration", "clock", "deadline", "percent"),
     "frequency": ("frequency", "duration", "deadline"),
     "quality": ("percent", "quantity", "duration", "standard"),
-    "discretion": ("duration", "clock", "deadline", "percent", "frequency"),
+    "discretion": ("duration", "clock", "window", "deadline", "percent", "frequency"),
 }
 KIND_MEASURE_WINDOW = {"quality": 10}
 KIND_HEAD_NOUN = {"quality": True}
@@ -218,6 +223,7 @@ BEYOND_MEASURE = re.compile(
 # --- obligation markers ------------------------------------------------------
 DUTY, PERM, NEG, NONDUTY = "duty", "permission", "negated", "non-duty"
 _NEG_RE = re.compile(
+    r"\b(?:shall|will|must|should|may)\s+not\s+(?:be\s+)?(?:required|obliged|obligated|bound|expected)\s+to\b|"
     r"\b(?:shall|will|must|should|may|can|need|do|does|did)\s+not\b|\b(?:shan't|won't|mustn't|can't|cannot|"
     r"needn't|doesn't|don't)\b|\b(?:is|are|be|was|were)\s+not\s+(?:required|obliged|obligated|bound|responsible|"
     r"expected|committed|liable)\b|\b(?:has|have|bears?|assumes?)\s+no\s+(?:obligation|duty|responsibility|"
@@ -254,7 +260,9 @@ _PARTY_PROMISE = re.compile(
     r"undertakes|acknowledges|restores|repairs|notifies|supplies|supports|handles|represents|"
     r"has\s+(?:in\s+place|established|implemented|adopted|taken))\b", _I)
 # "are immediately assigned", "is promptly notified": a performance standard in the present tense
-_PASSIVE_PROMISE = re.compile(r"\b(?:is|are|gets?)\s+(?:\w+ly\s+)?$", _I)
+_PASSIVE_PROMISE = re.compile(
+    r"\b(?:is|are|gets?)\s+(?:\w+ly\s+)?(?:(?:[a-z]+(?:ed|en|wn)|made|kept|sent|set|put|held|built|run|done|dealt\s+with)\s+)?$",
+    _I)
 _IMPERATIVE = re.compile(
     r"(?:provide|maintain|ensure|respond|deliver|submit|notify|inform|advise|resolve|restore|repair|replace|perform|"
     r"attend|prepare|keep|report|review|update|monitor|assist|support|conduct|develop|establish|implement|take|"
@@ -306,7 +314,10 @@ _UNIT_CUT = re.compile(
     r";\s*(?!(?:and\s+|but\s+|or\s+)?(?:in\s+any\s+(?:event|case)|provided|save|except)\b)|"
     r"\n(?=\s*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-zA-Z]\)|\(?[ivxlc]{1,6}\)|[•●▪◦■\-\*–]|o\s)\s)|"
     r",?\s+\b(?:and|but|or|whereas|while)\s+(?=(?:[\w’'-]+\s+){0,3}?(?:will|shall|must|may|agrees?|undertakes?)\b)"
-    r"|\s+[–—-]\s+(?=[\w’'-]+\s+(?:will|shall|must|may|'ll)\b)|\s+[–—]\s+(?=we['’]ll\b)|,\s+(?=which\b)", _I)
+    r"|\s+[–—-]\s+(?=[\w’'-]+\s+(?:will|shall|must|may|'ll)\b)|\s+[–—]\s+(?=we['’]ll\b)|,\s+(?=which\b)"
+    # a table row handed over as one "sentence": cells, and sentences inside a cell
+    r"|\s+\|\s+|(?<=[a-z0-9)][.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bst\.)(?<!\bco\.)"
+    r"(?<!\binc\.)(?<!\bltd\.)\s+(?-i:(?=[A-Z]))", _I)
 
 _SEV_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -341,7 +352,7 @@ class VagueRule:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "kind": self.kind, "message": self.message, "why": self.why,
+            "id": self.id, "kind": self.kind, "message": self.message, "why": self.why, "doc": self.why,
             "suggest": self.suggest, "severity": self.severity, "patterns": list(self.patterns),
             "unless_measured": self.unless_measured, "measures": list(self.measures),
             "measure_window": self.measure_window, "unless_referenced": self.unless_referenced,
@@ -783,8 +794,11 @@ class _Sentence:
             # a continuation unit ("; and (b) promptly restore ...", ", which ...") takes the
             # duty or permission of the clause it continues; a negation stays in its own unit
             earlier = [m for m in self.markers if m.end <= ua and m.cls in (DUTY, PERM)]
+            later = [m for m in self.markers if m.start >= ub and m.cls in (DUTY, PERM)]
             if earlier:
                 gov = earlier[-1]
+            elif later:  # a table cell whose duty is stated in the next cell
+                gov = later[0]
             else:
                 return rule.obligation == "self"
         if gov.cls == DUTY:
@@ -807,6 +821,9 @@ class _Sentence:
         return bool(CUSTOMER.fullmatch(parties[-1].group(0)))
 
     def _customer_discretion(self, a: int, b: int, ua: int) -> bool:
+        inside = list(_PARTY.finditer(self.text, a, b))
+        if inside:  # "as the Customer considers appropriate", "at the Customer's discretion"
+            return bool(CUSTOMER.fullmatch(inside[0].group(0)))
         own = re.search(r"(?:of\s+the\s+|the\s+)?([\w’'-]+?)(?:['’]s?)?\s+(?:sole\s+|absolute\s+|reasonable\s+|own\s+)?"
                         r"(?:discretion|option|opinion|judge?ment|election)", self.text[a:b], _I)
         if own and own.group(1).lower() not in ("its", "their", "his", "her", "at", "in", "sole", "absolute"):
