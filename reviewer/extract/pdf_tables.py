@@ -1,6 +1,7 @@
 """Ruled tables through pdfplumber, opened only for the pages PDFium flagged as ruled."""
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ class Table:
 
 def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, float]],
                 notes: list[str]) -> dict[int, list[Table]]:
-    """Tables per 1-based page number. Failures on a page are noted, not raised."""
+    """Tables per 1-based page number. Failures are noted, never raised: the text stays."""
     if not page_numbers:
         return {}
     try:
@@ -30,22 +31,29 @@ def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, flo
         notes.append("pdfplumber is not installed: tables were read as text")
         return {}
     out: dict[int, list[Table]] = {}
+    quiet = logging.getLogger("pdfminer")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # damaged files make pdfminer warn once per operator
+    pdf = None
     try:
         pdf = pdfplumber.open(str(path), pages=page_numbers)
-    except Exception as exc:  # noqa: BLE001 - any parser failure: fall back to text
-        notes.append(f"tables could not be read ({type(exc).__name__}); read as text")
-        return {}
-    try:
         for page in pdf.pages:
             pno = page.page_number
             try:
                 out[pno] = _page_tables(page, sizes.get(pno))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - a bad page: its text is kept
                 notes.append(f"page {pno}: table detection failed ({type(exc).__name__}); read as text")
             finally:
                 page.close()
+    except Exception as exc:  # noqa: BLE001 - any parser failure: fall back to text
+        notes.append(f"tables could not be read ({type(exc).__name__}); read as text")
     finally:
-        pdf.close()
+        if pdf is not None:
+            try:
+                pdf.close()
+            except Exception:  # noqa: BLE001
+                pass
+        quiet.setLevel(level)
     return out
 
 
