@@ -278,8 +278,10 @@ def verdict(checklist: list[dict], findings: list[dict], summary: dict) -> dict:
         if high_findings:
             parts.append(f"{_n(len(high_findings), 'high-severity finding')}")
         return {"level": "warn", "headline": "Negotiate before signing", "detail": " and ".join(parts) + "."}
-    return {"level": "good", "headline": "No gaps found",
-            "detail": "Every checklist item is stated measurably. Read the findings below before signing."}
+    detail = "Every checklist item is stated measurably"
+    detail += (f"; read the {_n(len(findings), 'finding')} below before signing." if findings
+               else " and no wording was flagged.")
+    return {"level": "good", "headline": "No gaps found", "detail": detail}
 
 
 def coverage_chart(areas: list[dict]) -> dict:
@@ -350,8 +352,15 @@ def _severity_counts(rows: list[dict]) -> list[dict]:
 
 
 def _priority_name(m: dict) -> str:
-    names = [n for n in m.get("names") or [] if n and n != m.get("priority")]
-    return max(names, key=len) if names else ""
+    """The contract's own name for a priority, less the key shown beside it: "P1 Critical" -> "Critical"."""
+    key = m.get("priority") or ""
+    names = [n for n in m.get("names") or [] if n and n != key]
+    if not names:
+        return ""
+    name = max(names, key=len)
+    if key and name.lower().startswith(key.lower()):
+        name = name[len(key):].strip(" -\u2013:")
+    return name
 
 
 def _pct(value) -> str:
