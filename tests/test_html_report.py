@@ -163,6 +163,15 @@ def test_finding_highlights_the_flagged_words_in_its_sentence(hostile):
         assert f"<mark>{f['text']}</mark>" in html
 
 
+def test_vague_item_evidence_marks_the_vague_words(hostile):
+    result = hostile[0]
+    v = report_view(result)
+    vague_items = [i for a in v["areas"] for i in a["items"] if i["status"] == "vague"]
+    marked = [e for i in vague_items for e in i["evidence"] if e["match"]]
+    assert marked and all(e["kind"] == "vague" for e in marked)
+    assert '<mark class="vague">promptly</mark>' in render_html(result)
+
+
 @pytest.mark.parametrize("which", [0, 1])
 def test_hostile_contract_text_and_file_name_render_as_text(hostile, which):
     result = hostile[which]

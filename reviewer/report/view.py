@@ -129,6 +129,7 @@ def report_view(result: dict) -> dict:
     checklist = result.get("checklist") or []
     findings_in = result.get("findings") or []
 
+    vague_terms = [f for f in findings_in if f.get("kind") == "vague_term" and f.get("start") is not None]
     # checklist, grouped by area in rule order
     areas: "OrderedDict[str, dict]" = OrderedDict()
     for c in checklist:
@@ -137,10 +138,16 @@ def report_view(result: dict) -> dict:
         group = areas.setdefault(area, {"name": area, "slug": "area-" + _slug(area), "items": []})
         evidence = []
         for e in c.get("evidence") or []:
-            before, match, after = split_highlight(e.get("text") or "", e.get("measure") or "") \
-                if c["status"] == "met" else (e.get("text") or "", "", "")
-            evidence.append({"before": before, "match": match, "after": after, "where": cx.where(e),
-                             "href": cx.href(e.get("clause"))})
+            text = e.get("text") or ""
+            if c["status"] == "met":
+                before, match, after = split_highlight(text, e.get("measure") or "")
+                kind = "measure"
+            else:  # show the vague words that made it vague, where a finding lies inside the quote
+                term = _vague_term_in(e, vague_terms)
+                before, match, after = split_highlight(text, term[0], term[1]) if term else (text, "", "")
+                kind = "vague"
+            evidence.append({"before": before, "match": match, "after": after, "kind": kind,
+                             "where": cx.where(e), "href": cx.href(e.get("clause"))})
         group["items"].append({
             "id": c["id"], "status": c["status"], "status_label": STATUS_LABEL.get(c["status"], c["status"]),
             "severity": c.get("severity") or "", "question": c.get("question") or (item.question if item else c["id"]),
@@ -229,8 +236,9 @@ def report_view(result: dict) -> dict:
                   key=lambda i: (SEVERITY_RANK.get(i["severity"], 3), STATUS_RANK.get(i["status"], 9)))
     file = result.get("file") or ""
     the_verdict = verdict(checklist, findings_in, summary)
+    from reviewer import __version__
     return {
-        "r": result,
+        "r": result, "version": __version__,
         "file": file, "name": file.replace("\\", "/").rsplit("/", 1)[-1] or file,
         "format": FORMAT_LABEL.get((result.get("format") or "").lower(), result.get("format") or ""),
         "pages": result.get("pages"), "sha": (result.get("sha256") or "")[:12], "sha256": result.get("sha256") or "",
@@ -330,6 +338,17 @@ def _cards(rows: list[dict]) -> list[dict]:
     for card in cards.values():
         card["n"] = len(card["places"])
     return sorted(cards.values(), key=lambda c: SEVERITY_RANK.get(c["severity"], 3))
+
+
+def _vague_term_in(evidence: dict, vague_terms: list[dict]) -> Optional[tuple[str, int]]:
+    """The first vague-term finding inside an evidence quote, as (words, offset in the quote)."""
+    start, end = evidence.get("start"), evidence.get("end")
+    if start is None or end is None:
+        return None
+    for f in vague_terms:
+        if start <= f["start"] and f["end"] <= end and f.get("text"):
+            return f["text"], f["start"] - start
+    return None
 
 
 def _excerpt(text: str, needle: str, width: int = 360) -> str:
