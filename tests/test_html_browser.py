@@ -17,7 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from test_html_report import HOSTILE_MD_NAME, HOSTILE_TXT_NAME, write_hostile_contracts
+try:
+    from test_html_report import HOSTILE_MD_NAME, HOSTILE_TXT_NAME, write_hostile_contracts
+except ImportError:  # pytest's importlib mode does not put tests/ on sys.path
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_html_report import HOSTILE_MD_NAME, HOSTILE_TXT_NAME, write_hostile_contracts
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
