@@ -7,7 +7,10 @@ plus a generated 100-page text PDF (benchmarks/generated/, git-ignored, made wit
 reportlab on first use). Each figure is the best of N runs (default 3), so a busy
 machine disturbs it less. "raw pdfplumber" is ``page.extract_text()`` per page, "raw
 pypdfium2" is ``textpage.get_text_range()`` per page: plain text with no layout work,
-the floor for any PDFium-based extractor. Ratios compare extract_pdf with both.
+the floor for any PDFium-based extractor. "ours" is extract_pdf as shipped (tables found
+by pdfplumber's TableFinder on PDFium's rules); "ours/pl-tables" is extract_pdf with
+TABLE_ENGINE = "pdfplumber" (page.find_tables() on pdfplumber's own parse of ruled pages).
+Ratios compare "ours" with the two raw readers.
 """
 from __future__ import annotations
 
@@ -91,9 +94,14 @@ def raw_pdfium(path: Path) -> None:
         pdf.close()
 
 
-def ours(path: Path) -> None:
-    from reviewer.extract.pdf import extract_pdf
-    extract_pdf(path)
+def ours(path: Path, engine: str = "pdfium") -> None:
+    import reviewer.extract.pdf as pdf_module
+    saved = pdf_module.TABLE_ENGINE
+    pdf_module.TABLE_ENGINE = engine
+    try:
+        pdf_module.extract_pdf(path)
+    finally:
+        pdf_module.TABLE_ENGINE = saved
 
 
 def page_count(path: Path) -> int:
@@ -118,32 +126,38 @@ def main(argv=None) -> int:
             paths += sorted(CORPUS.glob("*.pdf"))
         paths.append(generated_pdf())
     ours(paths[0])  # warm imports
-    header = f"{'file':44} {'pages':>5} {'plumber':>9} {'pdfium':>9} {'ours':>9} {'ours/plumber':>12} {'ours/pdfium':>11}"
+    print("pages/s (best of %d runs)" % args.repeat)
+    header = (f"{'file':44} {'pages':>5} {'plumber':>9} {'pdfium':>9} {'ours':>9} "
+              f"{'ours/pl-tables':>14} {'ours vs plumber':>15} {'ours vs pdfium':>14}")
     print(header)
     print("-" * len(header))
-    totals = {"pages": 0, "plumber": 0.0, "pdfium": 0.0, "ours": 0.0}
+    totals = {"pages": 0, "plumber": 0.0, "pdfium": 0.0, "ours": 0.0, "ours_pl": 0.0}
     for path in paths:
         n = page_count(path)
-        t_pl = None if args.no_plumber else best(lambda: raw_plumber(path), 1 if n > 50 else args.repeat)
+        slow = 1 if n > 50 else args.repeat
+        t_pl = None if args.no_plumber else best(lambda: raw_plumber(path), slow)
         t_pd = best(lambda: raw_pdfium(path), args.repeat)
         t_us = best(lambda: ours(path), args.repeat)
+        t_up = None if args.no_plumber else best(lambda: ours(path, "pdfplumber"), slow)
         totals["pages"] += n
         totals["pdfium"] += t_pd
         totals["ours"] += t_us
         if t_pl is not None:
             totals["plumber"] += t_pl
-        print(_row(path.name[:44], n, t_pl, t_pd, t_us))
+            totals["ours_pl"] += t_up
+        print(_row(path.name[:44], n, t_pl, t_pd, t_us, t_up))
     print("-" * len(header))
-    print(_row("all files", totals["pages"], None if args.no_plumber else totals["plumber"],
-               totals["pdfium"], totals["ours"]))
+    none = args.no_plumber
+    print(_row("all files", totals["pages"], None if none else totals["plumber"],
+               totals["pdfium"], totals["ours"], None if none else totals["ours_pl"]))
     return 0
 
 
-def _row(name, n, t_pl, t_pd, t_us) -> str:
-    rate = lambda t: f"{n / t:9.0f}" if t else f"{'-':>9}"  # noqa: E731
-    vs_pl = f"{t_pl / t_us:11.1f}x" if t_pl else f"{'-':>12}"
-    vs_pd = f"{t_pd / t_us:10.2f}x"
-    return f"{name:44} {n:5d} {rate(t_pl)} {rate(t_pd)} {rate(t_us)} {vs_pl} {vs_pd}"
+def _row(name, n, t_pl, t_pd, t_us, t_up) -> str:
+    rate = lambda t, w=9: f"{n / t:{w}.0f}" if t else f"{'-':>{w}}"  # noqa: E731
+    vs_pl = f"{t_pl / t_us:14.1f}x" if t_pl else f"{'-':>15}"
+    vs_pd = f"{t_pd / t_us:13.2f}x"
+    return f"{name:44} {n:5d} {rate(t_pl)} {rate(t_pd)} {rate(t_us)} {rate(t_up, 14)} {vs_pl} {vs_pd}"
 
 
 if __name__ == "__main__":

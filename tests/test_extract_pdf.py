@@ -186,7 +186,15 @@ def make_table_pdf(path: Path) -> Path:
     return path
 
 
-def test_ruled_table_is_a_table_block(tmp_path):
+@pytest.fixture(params=["pdfium", "pdfplumber"])
+def table_engine(request, monkeypatch):
+    """Both table paths: pdfplumber's finder on PDFium's rules, and plain page.find_tables()."""
+    import reviewer.extract.pdf as pdf_module
+    monkeypatch.setattr(pdf_module, "TABLE_ENGINE", request.param)
+    return request.param
+
+
+def test_ruled_table_is_a_table_block(tmp_path, table_engine):
     doc = extract_pdf(make_table_pdf(tmp_path / "table.pdf"))
     _check_offsets(doc)
     tables = [b for b in doc.blocks if b.kind == TABLE]
@@ -443,6 +451,26 @@ def test_leading_numbers():
 
 
 # -- the real corpus ---------------------------------------------------------------------------
+
+SAMPLE_PDFS = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.pdf"))
+
+
+@pytest.mark.skipif(not SAMPLE_PDFS, reason="no sample PDFs")
+def test_table_engines_agree_on_samples(monkeypatch):
+    """The fast path (PDFium rules) finds the same tables as pdfplumber's own page parse."""
+    import reviewer.extract.pdf as pdf_module
+
+    def tables(path):
+        return [(b.page, [[c.text for c in row] for row in b.rows])
+                for b in extract_pdf(path).blocks if b.kind == TABLE]
+
+    for path in SAMPLE_PDFS:
+        monkeypatch.setattr(pdf_module, "TABLE_ENGINE", "pdfium")
+        fast = tables(path)
+        monkeypatch.setattr(pdf_module, "TABLE_ENGINE", "pdfplumber")
+        assert fast == tables(path), path.name
+        assert fast, path.name
+
 
 @pytest.mark.skipif(not CORPUS_PDFS, reason="shared corpus not present")
 @pytest.mark.parametrize("path", CORPUS_PDFS, ids=lambda p: p.name[:40])

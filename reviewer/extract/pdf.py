@@ -26,12 +26,16 @@ from reviewer.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, 
 from reviewer.extract.pdf_layout import (Line, PageData, TableItem, order_page,
                                          remove_running)
 from reviewer.extract.pdf_pdfium import Graphics, _Transform, read_graphics, read_segments
-from reviewer.extract.pdf_tables import cell_text, find_tables
+from reviewer.extract.pdf_tables import cell_text, find_tables, tables_from_edges
 from reviewer.extract.pdf_text import (LigatureRepair, Numbering, Vocabulary, clean, finish,
                                        join_lines, leading_number, starts_bullet)
 from reviewer.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, DocumentBuilder
 
 __all__ = ["extract_pdf"]
+
+# "pdfium": pdfplumber's TableFinder on rules read by PDFium, cell text from PDFium (fast);
+# "pdfplumber": page.find_tables() on pdfplumber's own parse of each ruled page (slow).
+TABLE_ENGINE = "pdfium"
 
 _TERMINAL = ".!?:;"
 _CLOSERS = "\"')]\u201d\u2019"
@@ -57,7 +61,7 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
     path = Path(path)
     data_hash = _check_file(path)
     notes: list[str] = []
-    pages, graphics = _read_pages(path, max_pages)
+    pages, graphics = _read_pages(path, max_pages, notes)
 
     total_chars = sum(p.chars for p in pages)
     if total_chars == 0:
@@ -68,15 +72,16 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
     if no_text:
         notes.append(f"page(s) {_ranges(no_text)} have no text layer (scanned?) and were skipped")
 
-    # tables: pdfplumber only where PDFium saw rules
-    ruled = [p.number for p, g in zip(pages, graphics) if g.ruled and p.segs]
+    # tables: found on PDFium's rules while reading; pdfplumber opens only the ruled pages
+    # PDFium could not settle (rules inside form XObjects, thousands of paths)
+    ruled = [p.number for p, g in zip(pages, graphics) if g.ruled and p.segs and not p.tables_done]
     by_page = find_tables(path, ruled, {p.number: (p.width, p.height) for p in pages}, notes)
     for p in pages:
-        tables = by_page.get(p.number)
-        if tables:
-            p.tables = tables
+        if p.number in by_page:
+            p.tables = by_page[p.number]
+        if p.tables:
             p.segs = [s for s in p.segs
-                      if not any(t.contains((s.x0 + s.x1) / 2, s.mid) for t in tables)]
+                      if not any(t.contains((s.x0 + s.x1) / 2, s.mid) for t in p.tables)]
 
     remove_running(pages)
 
@@ -157,7 +162,16 @@ def _pdfium_reason(exc) -> str:
     return m.group(1).lower() if m else text
 
 
-def _read_pages(path: Path, max_pages: int) -> tuple[list[PageData], list[Graphics]]:
+def _pdfium_tables(textpage, tf, g: Graphics, notes: list[str], pno: int):
+    try:
+        return tables_from_edges(textpage, tf, g.edges, tf.width, tf.height)
+    except Exception as exc:  # noqa: BLE001 - odd geometry: let pdfplumber have a go
+        notes.append(f"page {pno}: table finder failed on PDFium rules ({type(exc).__name__})")
+        return None
+
+
+def _read_pages(path: Path, max_pages: int, notes: list[str]
+                ) -> tuple[list[PageData], list[Graphics]]:
     pdf = _open(path)
     pages: list[PageData] = []
     graphics: list[Graphics] = []
@@ -172,14 +186,17 @@ def _read_pages(path: Path, max_pages: int) -> tuple[list[PageData], list[Graphi
                 page = pdf[i]
             except Exception as exc:  # noqa: BLE001
                 raise CorruptDocument(path, f"page {i + 1} cannot be loaded") from exc
+            tables = None
             try:
                 tf = _Transform(page)
                 textpage = page.get_textpage()
                 try:
                     segs, chars = read_segments(page, textpage)
+                    g = read_graphics(page, tf)
+                    if g.ruled and segs and g.complete and TABLE_ENGINE == "pdfium":
+                        tables = _pdfium_tables(textpage, tf, g, notes, i + 1)
                 finally:
                     textpage.close()
-                g = read_graphics(page, tf.width, tf.height)
             except ReviewError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -189,7 +206,12 @@ def _read_pages(path: Path, max_pages: int) -> tuple[list[PageData], list[Graphi
             for s in segs:
                 s.text = clean(s.text)
             segs = [s for s in segs if s.text]
-            pages.append(PageData(i + 1, tf.width, tf.height, segs, chars=chars))
+            pdata = PageData(i + 1, tf.width, tf.height, segs, chars=chars)
+            if tables is not None:
+                pdata.tables = tables
+                pdata.tables_done = True
+            pages.append(pdata)
+            g.edges = []  # not needed any more; keeps memory flat on long files
             graphics.append(g)
     finally:
         pdf.close()

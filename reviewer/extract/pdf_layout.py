@@ -31,6 +31,7 @@ class PageData:
     segs: list[Seg]
     tables: list[Table] = field(default_factory=list)
     chars: int = 0
+    tables_done: bool = False  # tables already found on PDFium's rules
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ Coordinates are returned top-down like pdfplumber's: ``x`` from the left edge an
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2.raw as R
 
@@ -50,17 +50,25 @@ class Seg:
 
 @dataclass(slots=True)
 class Graphics:
-    """What the non-text page objects suggest."""
+    """What the non-text page objects suggest, and the ruling edges they draw."""
 
     h_rules: int = 0  # distinct y of horizontal rules / box edges
     v_rules: int = 0  # distinct x of vertical rules / box edges
     images: int = 0
     paths: int = 0
+    nested: bool = False  # paths inside form XObjects (edges not collected)
+    # straight axis-aligned edges in display space: ("h"|"v", x0, top, x1, bottom)
+    edges: list = field(default_factory=list)
 
     @property
     def ruled(self) -> bool:
         """Enough horizontal and vertical rules for a ruled table to be possible."""
         return self.v_rules >= 3 and self.h_rules >= 2
+
+    @property
+    def complete(self) -> bool:
+        """Are ``edges`` all the page's rules (no nested or skipped paths)?"""
+        return not self.nested and self.h_rules != 99
 
 
 class _Transform:
@@ -86,6 +94,24 @@ class _Transform:
         else:
             dx, dy = self.y1 - y, x - self.x0
         return dx, self.height - dy
+
+    def to_pdf(self, x: float, top: float) -> tuple[float, float]:
+        """Inverse of ``point``: top-down display -> PDF user space."""
+        r = self.rot
+        dx, dy = x, self.height - top
+        if r == 0:
+            return dx + self.x0, dy + self.y0
+        if r == 90:
+            return self.x1 - dy, dx + self.y0
+        if r == 180:
+            return self.x1 - dx, self.y1 - dy
+        return self.x0 + dy, self.y1 - dx
+
+    def pdf_box(self, x0: float, top: float, x1: float, bottom: float):
+        """Display box -> PDF (left, bottom, right, top)."""
+        ax, ay = self.to_pdf(x0, top)
+        bx, by = self.to_pdf(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
     def box(self, left: float, bottom: float, right: float, top: float):
         """PDF box -> (x0, top, x1, bottom) top-down."""
@@ -316,16 +342,30 @@ def _run_end(rd: "_TextReader", start: int, end: int) -> int:
 
 # -- graphics ---------------------------------------------------------------------------
 
-def read_graphics(page, tf_width: float, tf_height: float, *, limit: int = 4000) -> Graphics:
-    """Count rules and images with raw PDFium calls (no Python object per page object)."""
+def read_graphics(page, tf: "_Transform", *, limit: int = 4000) -> Graphics:
+    """Rules, boxes and images with raw PDFium calls (no Python object per page object).
+
+    Straight axis-aligned edges (thin lines, rectangle sides, straight pieces of complex
+    paths) are collected in display space for the table finder.
+    """
     g = Graphics()
     raw = page.raw
     hs: set[int] = set()
     vs: set[int] = set()
     l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     pl, pb, pr, pt = ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
-    page_w, page_h = max(tf_width, tf_height), max(tf_width, tf_height)
-    page_area = tf_width * tf_height
+    page_w = page_h = max(tf.width, tf.height)
+    page_area = tf.width * tf.height
+    edges = g.edges
+
+    def add(x0, y0, x1, y1):
+        """An edge between two PDF points, if it is (nearly) horizontal or vertical."""
+        ax, at = tf.point(x0, y0)
+        bx, bt = tf.point(x1, y1)
+        if abs(at - bt) <= 0.5 and abs(ax - bx) >= 1:
+            edges.append(("h", min(ax, bx), (at + bt) / 2, max(ax, bx), (at + bt) / 2))
+        elif abs(ax - bx) <= 0.5 and abs(at - bt) >= 1:
+            edges.append(("v", (ax + bx) / 2, min(at, bt), (ax + bx) / 2, max(at, bt)))
 
     def walk(count_fn, get_fn, parent, depth):
         n = count_fn(parent)
@@ -340,25 +380,45 @@ def read_graphics(page, tf_width: float, tf_height: float, *, limit: int = 4000)
                 walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, depth + 1)
             elif kind == R.FPDF_PAGEOBJ_PATH:
                 g.paths += 1
+                if depth:
+                    g.nested = True
                 if not R.FPDFPageObj_GetBounds(obj, pl, pb, pr, pt):
                     continue
-                w, hh = r.value - l.value, t.value - b.value
+                x0, y0, x1, y1 = l.value, b.value, r.value, t.value
+                w, hh = x1 - x0, y1 - y0
                 if w > 1.5 * page_w or hh > 1.5 * page_h:
                     continue  # runaway boxes (HTML converters)
-                if hh <= 2.5 and w >= 8:
-                    hs.add(round(b.value / 2))
-                elif w <= 2.5 and hh >= 8:
-                    vs.add(round(l.value / 2))
+                if hh <= 2.5 and w <= 2.5:
+                    if not depth:  # a corner piece of a border: bridges the rules' gaps
+                        add(x0, y0, x1, y0)
+                        add(x0, y1, x1, y1)
+                        add(x0, y0, x0, y1)
+                        add(x1, y0, x1, y1)
+                elif hh <= 2.5 and w >= 3:
+                    if w >= 8:
+                        hs.add(round(y0 / 2))
+                    if not depth:
+                        add(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
+                elif w <= 2.5 and hh >= 3:
+                    if hh >= 8:
+                        vs.add(round(x0 / 2))
+                    if not depth:
+                        add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
                 elif w > 2.5 and hh > 2.5 and w * hh < 0.6 * page_area:
                     nseg = R.FPDFPath_CountSegments(obj)
-                    if nseg <= 6:  # a rectangle: its edges
-                        hs.add(round(b.value / 2))
-                        hs.add(round(t.value / 2))
+                    if nseg <= 6:  # a rectangle: its sides
+                        hs.add(round(y0 / 2))
+                        hs.add(round(y1 / 2))
                         if hh >= 8:
-                            vs.add(round(l.value / 2))
-                            vs.add(round(r.value / 2))
-                    elif nseg <= 600:
-                        _grid_segments(obj, nseg, hs, vs)
+                            vs.add(round(x0 / 2))
+                            vs.add(round(x1 / 2))
+                        if not depth:
+                            add(x0, y0, x1, y0)
+                            add(x0, y1, x1, y1)
+                            add(x0, y0, x0, y1)
+                            add(x1, y0, x1, y1)
+                    elif nseg <= 2000:
+                        _path_edges(obj, nseg, hs, vs, add if not depth else None)
 
     walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, raw, 0)
     if g.paths > limit:
@@ -368,21 +428,38 @@ def read_graphics(page, tf_width: float, tf_height: float, *, limit: int = 4000)
     return g
 
 
-def _grid_segments(obj, nseg: int, hs: set[int], vs: set[int]) -> None:
+def _path_edges(obj, nseg: int, hs: set[int], vs: set[int], add) -> None:
     """Axis-aligned straight pieces of one complex path (a grid drawn as one object)."""
+    m = R.FS_MATRIX()
+    if not R.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        m.a, m.b, m.c, m.d, m.e, m.f = 1, 0, 0, 1, 0, 0
     x, y = ctypes.c_float(), ctypes.c_float()
     px, py = ctypes.byref(x), ctypes.byref(y)
-    prev = None
+    prev = start = None
     for k in range(nseg):
         seg = R.FPDFPath_GetPathSegment(obj, k)
         if not R.FPDFPathSegment_GetPoint(seg, px, py):
             continue
         kind = R.FPDFPathSegment_GetType(seg)
-        cur = (x.value, y.value)
-        if kind == R.FPDF_SEGMENT_LINETO and prev is not None:
-            dx, dy = abs(cur[0] - prev[0]), abs(cur[1] - prev[1])
-            if dy <= 0.5 and dx >= 8:
-                hs.add(round(cur[1] / 2))
-            elif dx <= 0.5 and dy >= 8:
-                vs.add(round(cur[0] / 2))
+        cur = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        if kind == R.FPDF_SEGMENT_MOVETO:
+            start = cur
+        elif kind == R.FPDF_SEGMENT_LINETO and prev is not None:
+            _piece(prev, cur, hs, vs, add)
+        if R.FPDFPathSegment_GetClose(seg) and start is not None:
+            _piece(cur, start, hs, vs, add)
         prev = cur
+
+
+def _piece(a, b, hs, vs, add) -> None:
+    dx, dy = abs(a[0] - b[0]), abs(a[1] - b[1])
+    if dy <= 0.5 and dx >= 1:
+        if dx >= 8:
+            hs.add(round(a[1] / 2))
+    elif dx <= 0.5 and dy >= 1:
+        if dy >= 8:
+            vs.add(round(a[0] / 2))
+    else:
+        return
+    if add is not None:
+        add(a[0], a[1], b[0], b[1])

@@ -57,31 +57,75 @@ def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, flo
     return out
 
 
+class _EdgePage:
+    """The little of a pdfplumber Page that its TableFinder reads: edges and bbox."""
+
+    def __init__(self, edges: list[dict], width: float, height: float):
+        self.edges = edges
+        self.bbox = (0, 0, width, height)
+
+
+def tables_from_edges(textpage, tf, edges: list[tuple], width: float, height: float) -> list[Table]:
+    """pdfplumber's table finder on the rules PDFium found; cell text from PDFium.
+
+    This is ``page.find_tables()`` minus pdfminer's parse of the page (the slow part):
+    the same TableFinder (snapping, joining, intersections, cells, tables) runs on edge
+    dicts built from PDFium path objects, and each cell's text is read with
+    ``get_text_bounded`` on the still-open PDFium text page.
+    """
+    from pdfplumber.table import TableFinder
+
+    dicts = []
+    for o, x0, top, x1, bottom in edges:
+        dicts.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
+                      "height": bottom - top, "orientation": o, "object_type": "line"})
+    finder = TableFinder(_EdgePage(dicts, width, height), {})
+
+    def read(cell):
+        x0, top, x1, bottom = cell
+        left, low, right, high = tf.pdf_box(x0 + 0.5, top + 0.5, x1 - 0.5, bottom - 0.5)
+        return textpage.get_text_bounded(left, low, right, high).replace("\r\n", "\n")
+
+    out = []
+    for t in finder.tables:
+        rows = [[read(c) if c is not None else None for c in row.cells] for row in t.rows]
+        table = _accept(t.bbox, rows, width, height)
+        if table is not None:
+            out.append(table)
+    return out
+
+
 def _page_tables(page, size) -> list[Table]:
     width, height = float(page.width), float(page.height)
     mx0, mtop = float(page.mediabox[0]), float(page.mediabox[1])
     tables = []
     for t in page.find_tables():
         x0, top, x1, bottom = t.bbox
-        x0, x1 = x0 - mx0, x1 - mx0
-        top, bottom = top - mtop, bottom - mtop
-        if x0 < -2 or top < -2 or x1 > width + 2 or bottom > height + 2:
-            continue  # runaway boxes (HTML converters draw page-spanning frames)
-        rows = [[c if c is not None else "" for c in row] for row in t.extract()]
-        rows = [r for r in rows if any(c.strip() for c in r)]
-        if not rows:
-            continue
-        keep = [j for j in range(max(len(r) for r in rows))
-                if any(j < len(r) and r[j].strip() for r in rows)]
-        rows = [[r[j] if j < len(r) else "" for j in keep] for r in rows]
-        if len(keep) < 2:
-            continue  # a boxed paragraph, not a table
-        if len(rows) < 2 and sum(1 for c in rows[0] if c.strip()) < 3:
-            continue  # a shaded strip or form line
-        if len(rows) <= 2 and len(keep) <= 2 and (x1 - x0) * (bottom - top) > 0.5 * width * height:
-            continue  # a page frame with a margin rule, not a table
-        tables.append(Table(x0, top, x1, bottom, rows))
+        table = _accept((x0 - mx0, top - mtop, x1 - mx0, bottom - mtop), t.extract(), width, height)
+        if table is not None:
+            tables.append(table)
     return tables
+
+
+def _accept(bbox, raw_rows, width: float, height: float):
+    """A found table, cleaned (empty rows/columns dropped), or None if it is not a table."""
+    x0, top, x1, bottom = bbox
+    if x0 < -2 or top < -2 or x1 > width + 2 or bottom > height + 2:
+        return None  # runaway boxes (HTML converters draw page-spanning frames)
+    rows = [[c if c is not None else "" for c in row] for row in raw_rows]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return None
+    keep = [j for j in range(max(len(r) for r in rows))
+            if any(j < len(r) and r[j].strip() for r in rows)]
+    rows = [[r[j] if j < len(r) else "" for j in keep] for r in rows]
+    if len(keep) < 2:
+        return None  # a boxed paragraph, not a table
+    if len(rows) < 2 and sum(1 for c in rows[0] if c.strip()) < 3:
+        return None  # a shaded strip or form line
+    if len(rows) <= 2 and len(keep) <= 2 and (x1 - x0) * (bottom - top) > 0.5 * width * height:
+        return None  # a page frame with a margin rule, not a table
+    return Table(x0, top, x1, bottom, rows)
 
 
 def cell_text(raw: str, vocab: Vocabulary) -> str:
