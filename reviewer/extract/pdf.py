@@ -1,13 +1,19 @@
-"""PDF extraction: PDFium for text on every page, pdfplumber only for ruled tables.
+"""PDF extraction: PDFium reads every page; pdfplumber's table finder runs on ruled pages.
 
 Pipeline:
-1. PDFium pass over every page (``pdf_pdfium``): text segments with geometry and font,
-   plus a count of rules/images from the page objects. Pages are closed as we go.
-2. pdfplumber ``find_tables`` only on pages with enough rules (``pdf_tables``); text
-   inside a table's box is taken out of the running text.
-3. Running headers/footers and page numbers are removed across pages, each page is put
-   in reading order (column gutter detection) and cut into visual lines (``pdf_layout``).
-4. Lines are joined into headings, paragraphs and list items (this module).
+1. One PDFium pass over the pages (``pdf_pdfium``): text segments with geometry and font
+   (a few calls per line, not per character) and the rules, boxes and images drawn by the
+   page objects. On a page with enough rules, pdfplumber's TableFinder (the algorithm of
+   ``page.find_tables()``) runs on those rules and each cell is read from PDFium
+   (``pdf_tables``). Every page is closed before the next one is opened.
+2. pdfplumber opens the file itself only for ruled pages whose rules PDFium could not
+   hand over (inside form XObjects, thousands of paths), or everywhere ruled when
+   ``TABLE_ENGINE = "pdfplumber"``. Text inside a table's box leaves the running text.
+3. Running headers/footers and page numbers are removed across pages, a mis-mapped
+   "ti" ligature is repaired, each page is put in reading order (two-column runs, tables
+   without rules) and cut into visual lines (``pdf_layout``).
+4. Lines become headings, paragraphs and list items (this module), with the rules for
+   clause numbers and hyphens in ``pdf_text``.
 """
 from __future__ import annotations
 
