@@ -232,8 +232,14 @@ def report_view(result: dict) -> dict:
     parties = [p.to_dict() | {"href": cx.href(p.clause)} for p in find_parties(clauses_in)]
     status_counts = summary.get("checklist") or {}
     severity_counts = summary.get("findings") or {}
-    gaps = sorted((i for g in areas.values() for i in g["items"] if i["status"] in ("missing", "vague")),
-                  key=lambda i: (SEVERITY_RANK.get(i["severity"], 3), STATUS_RANK.get(i["status"], 9)))
+    gaps = [{"id": i["id"], "severity": i["severity"], "status": i["status"], "status_label": i["status_label"],
+             "question": i["question"], "anchor": i["anchor"]}
+            for g in areas.values() for i in g["items"] if i["status"] in ("missing", "vague")]
+    for g in groups:  # a service level outside the playbook's limits is a negotiation point too
+        if g["key"] == "playbook":
+            gaps += [{"id": c["rule"], "severity": c["severity"], "status": "playbook", "status_label": "playbook",
+                      "question": c["message"], "anchor": c["anchor"]} for c in g["cards"]]
+    gaps.sort(key=lambda i: (SEVERITY_RANK.get(i["severity"], 3), STATUS_RANK.get(i["status"], 1.5)))
     file = result.get("file") or ""
     the_verdict = verdict(checklist, findings_in, summary)
     from reviewer import __version__
