@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -230,6 +229,14 @@ def test_index_heat_map_rows_columns_and_error_row(northwind, hostile):
         assert f"<span>{i}</span>" in html
     visible = "".join(parse(html).text)
     assert HOSTILE_MD_NAME in visible
+
+
+@pytest.mark.parametrize("link,ok", [("reports/a-1f2e.html", True), ("javascript:alert(1)", False),
+                                     ("https://example.com/x.html", False), ("../../x.html", False),
+                                     ("reports/../../x.html", False), ("", False)])
+def test_index_links_only_to_report_files(northwind, link, ok):
+    v = index_view([dict(northwind, report=link)], [])
+    assert v["rows"][0]["report"] == (link if ok else "")
 
 
 def test_index_script_is_allowed_by_its_hash_only(northwind):

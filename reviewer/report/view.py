@@ -88,13 +88,6 @@ def _clause_label(base: str, parent: Optional[str]) -> str:
     return f"clause {base}"
 
 
-def _anchor(clause_id) -> str:
-    """A stable anchor for a clause id on its own (kept for callers that have no ClauseIndex)."""
-    if not clause_id:
-        return ""
-    return "c-" + "".join(ch if ch.isalnum() else "-" for ch in str(clause_id))
-
-
 # ---------------------------------------------------------------------------------------------
 # highlighting
 
@@ -409,6 +402,16 @@ def _duration(minutes: float) -> str:
     return f"{minutes / 60:.1f} hours"
 
 
+_REPORT_LINK = re.compile(r"^(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
+
+
+def _safe_report_link(link) -> str:
+    """Only a relative link to a report file the scan wrote; anything else (a tampered cache
+    entry with 'javascript:' or an absolute URL) gets no link."""
+    link = str(link or "")
+    return link if _REPORT_LINK.match(link) and ".." not in link.split("/") else ""
+
+
 def _short_error(error: str, file: str) -> str:
     """'/abs/path/x.pdf: is corrupted' -> 'is corrupted': the row already names the file, and a
     report that is passed on should not show where it sat on the reviewer's disk."""
@@ -470,7 +473,8 @@ def index_view(results: list[dict], item_ids: list[str]) -> dict:
         score = s.get("score")
         file = r.get("file") or ""
         rows.append({
-            "file": file, "ok": ok, "error": _short_error(r.get("error") or "", file), "report": r.get("report") or "",
+            "file": file, "ok": ok, "error": _short_error(r.get("error") or "", file),
+            "report": _safe_report_link(r.get("report")),
             "parties": " \u00b7 ".join(p.name for p in parties[:2]),
             "score": score, "score_v": score if score is not None else -1,
             "gauge": (score or 0) if ok else 0,
