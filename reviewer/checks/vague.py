@@ -211,9 +211,8 @@ CROSS_REFERENCE = re.compile(
     r"\bwithin\s+the\s+(?:(?:applicable|relevant|agreed)\s+)?(?:\w+\s+){0,3}?(?:times?|periods?|timescales?|"
     r"time\s?frames?|deadlines?|service\s+levels?)\s+(?:set\s+out|set\s+forth|specified|stated|defined|described|"
     r"listed|shown|prescribed)\s+(?:in|at|under|below|above)\b", _I)
-CROSS_REFERENCE_CS = re.compile(  # "within the Response Times", "meet the Service Levels" (capitalised terms)
-    r"\b(?:within|meet(?:s|ing)?|achieve(?:s)?|in\s+accordance\s+with|(?:at\s+or\s+)?(?:above|below))\s+"
-    r"(?:the|any|each|all)\s+(?:applicable\s+|relevant\s+)?"
+CROSS_REFERENCE_CS = re.compile(  # "within the Response Times", "in accordance with the Service Levels"
+    r"\b(?:within|in\s+accordance\s+with)\s+the\s+(?:applicable\s+|relevant\s+)?"
     r"(?:[A-Z][\w-]*\s+){0,3}(?:Times?|Periods?|Levels?|Targets?|Timescales?|Windows?|Matrix|KPIs?)\b")
 # "… notwithstanding the requirements of this agreement": a promise on top of measured duties
 BEYOND_MEASURE = re.compile(
@@ -260,6 +259,8 @@ _PARTY_PROMISE = re.compile(
     r"undertakes|acknowledges|restores|repairs|notifies|supplies|supports|handles|represents|"
     r"has\s+(?:in\s+place|established|implemented|adopted|taken))\b", _I)
 # "are immediately assigned", "is promptly notified": a performance standard in the present tense
+_MANNER_ADVERBS = {"thoroughly", "properly", "adequately", "appropriately", "suitably", "sufficiently",
+                   "effectively", "efficiently", "professionally", "satisfactorily", "diligently"}
 _PASSIVE_PROMISE = re.compile(
     r"\b(?:is|are|gets?)\s+(?:\w+ly\s+)?(?:(?:[a-z]+(?:ed|en|wn)|made|kept|sent|set|put|held|built|run|done|dealt\s+with)\s+)?$",
     _I)
@@ -274,6 +275,8 @@ _IMPERATIVE = re.compile(
     r"\s+(?!of\b|is\b|are\b|was\b|were\b|will\b|shall\b|must\b|may\b|and\b|or\b|for\b|to\b|by\b|in\b|on\b|at\b)", _I)
 _CONDITION_START = re.compile(
     r"(?:if|where|when|whenever|unless|should|in\s+the\s+event|in\s+case|to\s+the\s+extent)\b", _I)
+_LEADING_PURPOSE = re.compile(
+    r"\s*(?:to\s+(?:ensure|enable|allow|help|make\s+sure|facilitate|avoid)|in\s+order\s+to|so\s+that|so\s+as\s+to)\b", _I)
 _PURPOSE = re.compile(r"\b(?:in\s+order\s+to|so\s+as\s+to|so\s+that|in\s+an\s+effort\s+to)\b", _I)
 _LOCAL_NEG_BEFORE = re.compile(r"\b(?:not|never|no|nor|cannot|n't)\s+(?:\w+\s+){0,1}$", _I)
 _LOCAL_NEG_AFTER = re.compile(r"^\s*(?:not|never)\b", _I)
@@ -302,6 +305,8 @@ _DEFINITION_UNQUOTED = re.compile(
     r"(?:(?:[A-Z][\w/&-]*\s+){0,5}[A-Z][\w/&-]*\s+(?:means|refers\s+to|is\s+defined\s+as|has\s+the\s+meaning)|"
     r"[A-Z][\w/&-]*(?:\s+[\w/&-]+){0,5}\s+(?:shall\s+mean|is\s+defined\s+as))\b")
 _DEF_LIST = re.compile(r"\n\s*:\s+")
+_GLOSSARY = re.compile(
+    r"^\s*[*_]*(?:[A-Z][\w/&'’()-]*\s+){0,5}[A-Z][\w/&'’()-]*[*_]*\s*:\s+(?=[a-z]|(?:a|an|the|any|each)\b)")
 _RECITAL = re.compile(r"^\s*(?:whereas|recitals?|background|preamble)\b", _I)
 _DEFINED_TERM = re.compile(
     r"[\"“]([A-Z][^\"”]{1,60})[\"”][*_]*\s*(?:\)|means|shall\s+mean|has\s+the\s+meaning|refers|is\s+defined|:|,|"
@@ -603,7 +608,9 @@ class _Sentence:
             lead = _ENUM.match(seg)
             off = lead.end() if lead else len(seg) - len(seg.lstrip())
             rest = seg[off:]
-            if _IMPERATIVE.match(rest) and not re.match(r"(?:not|have)\b", rest, _I):
+            # "Provide courteous service" is an order; "Help Desk Support" is a title
+            if (_IMPERATIVE.match(rest) and not re.match(r"(?:not|have)\b", rest, _I)
+                    and not re.match(r"[A-Z][\w-]*\s+(?!(?:The|All|A|An|Each|Every|Any|Its|Their)\b)[A-Z]", rest)):
                 found.append(_Marker(a + off, a + off, DUTY))
             elif re.match(r"not\s+\w", rest) and rest[:1].islower():
                 found.append(_Marker(a + off, a + off + 3, NEG))
@@ -777,7 +784,8 @@ class _Sentence:
         after = [m for m in unit_markers if m.start >= b]
         inside = [m for m in unit_markers if a <= m.start < b]
         # a vague adverb right after "is/are": "are promptly assigned"
-        if re.fullmatch(r"\w+ly", t[a:b].strip(), _I) and _PASSIVE_PROMISE.search(t[max(ua, a - 30):a]):
+        if (re.fullmatch(r"\w+ly", t[a:b].strip(), _I) and _PASSIVE_PROMISE.search(t[max(ua, a - 30):a])
+                and (rule.kind in ("time", "frequency") or t[a:b].lower() in _MANNER_ADVERBS)):
             gov = _Marker(a, a, DUTY)
         elif inside and rule.under_permission != "skip" and inside[0].cls == PERM:
             gov = inside[0]  # the rule is about "may" / "reserves the right" itself
@@ -802,7 +810,7 @@ class _Sentence:
             else:
                 return rule.obligation == "self"
         if gov.cls == DUTY:
-            if _PURPOSE.search(t[gov.end:a]):
+            if _PURPOSE.search(t[gov.end:a]) or self._in_leading_purpose(a, ua):
                 return False
             return True
         if gov.cls in (NEG, NONDUTY):
@@ -813,6 +821,12 @@ class _Sentence:
         if rule.under_permission == "unless_customer":
             return not self._holder_is_customer(gov.start, ua)
         return False
+
+    def _in_leading_purpose(self, a: int, ua: int) -> bool:
+        """'To ensure your issue is resolved quickly, include the logs': the purpose, not the duty."""
+        body_start = ua + (_ENUM.match(self.text[ua:]).end() if _ENUM.match(self.text[ua:]) else 0)
+        head = self.text[body_start:a]
+        return bool(_LEADING_PURPOSE.match(head)) and "," not in head
 
     def _holder_is_customer(self, pos: int, ua: int) -> bool:
         parties = list(_PARTY.finditer(self.text[ua:pos]))
@@ -880,6 +894,10 @@ def _looks_like_definition(text: str) -> bool:
     if _DEFINITION_UNQUOTED.match(body):
         return True
     if _DEF_LIST.search(text) and text.strip().find("\n") < 60:
+        return True
+    # a glossary entry: "Help Desk Support: any support provided by ..."
+    m = _GLOSSARY.match(body)
+    if m and not re.search(r"\b(?:shall|will|must|agrees?\s+to)\b", re.split(r"[.;]", body[m.end():])[0], _I):
         return True
     return False
 
