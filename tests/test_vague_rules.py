@@ -143,6 +143,11 @@ class TestMeasuredInTheSameSentence:
                 "regionally and nationally, with appropriate geographic separation between the sites.")
         assert flagged(text) == ["appropriate geographic"]
 
+    def test_a_response_time_does_not_measure_a_frequency(self):
+        text = "The Provider will respond to Severity 1 tickets within 1 hour and provide updates regularly until resolved."
+        assert flagged(text) == ["regularly"]
+        assert flagged("The Provider will provide updates at intervals of no more than 2 hours.") == []
+
     def test_coverage_does_not_measure_speed(self):
         assert flagged("Support is provided 24x7 and tickets are answered quickly by our team.") == ["quickly"]
 
@@ -196,6 +201,7 @@ class TestNegation:
         "Nothing in this Agreement requires the Supplier to respond immediately.",
         "The Supplier has no obligation to provide regular reports.",
         "You acknowledge that it is not reasonably practical to deliver bug-free software.",
+        "The Provider shall not be responsible for failures caused by the Customer's unreasonable delay.",
     ])
     def test_negated(self, text):
         assert flagged(text) == []

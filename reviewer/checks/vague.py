@@ -157,7 +157,11 @@ MEASURES: dict[str, re.Pattern] = {
         r"\b(?:hourly|daily|nightly|weekly|fortnightly|bi-?weekly|semi-?monthly|bi-?monthly|monthly|"
         r"quarterly|semi-?annual(?:ly)?|bi-?annual(?:ly)?|annual(?:ly)?|yearly)\b|"
         rf"\b(?:every|each|per|once\s+(?:a|per|every)|twice\s+(?:a|per|every)|{_NUM_STRICT}\s+times\s+(?:a|per|each|every))\s+"
-        rf"(?:{_NUM_STRICT}\s+|other\s+)?(?:calendar\s+|business\s+|working\s+)?(?:hour|day|week|month|quarter|year)s?\b", _I),
+        rf"(?:{_NUM_STRICT}\s+|other\s+)?(?:calendar\s+|business\s+|working\s+)?(?:hour|day|week|month|quarter|year)s?\b|"
+        rf"\b(?:once|twice|{_NUM_STRICT}\s+times)\s+(?:in|during|within)\s+(?:any|each|every|a)\s+(?:{_NUM_STRICT}[\s-]+)?"
+        r"(?:calendar\s+|business\s+|working\s+)?(?:hour|day|week|month|quarter|year|period)s?\b|"
+        rf"\bintervals?\s+of\s+(?:not\s+more\s+than\s+|no\s+more\s+than\s+|up\s+to\s+|at\s+most\s+)?{_NUM_STRICT}\s*{_UNIT}",
+        _I),
     # counts and limits: "no more than 5", "at least two", "a minimum of one", "20 engineers"
     "quantity": re.compile(
         rf"\b(?:no|not)\s+(?:more|fewer|less)\s+than\s+{_NUM_STRICT}\b|"
@@ -174,7 +178,7 @@ MEASURES: dict[str, re.Pattern] = {
 KIND_MEASURES = {
     "time": ("duration", "clock", "deadline"),
     "effort": ("duration", "clock", "deadline", "percent"),
-    "frequency": ("frequency", "duration", "deadline"),
+    "frequency": ("frequency", "deadline"),
     "quality": ("percent", "quantity", "duration", "standard"),
     "discretion": ("duration", "clock", "window", "deadline", "percent", "frequency"),
 }
@@ -222,7 +226,8 @@ BEYOND_MEASURE = re.compile(
 # --- obligation markers ------------------------------------------------------
 DUTY, PERM, NEG, NONDUTY = "duty", "permission", "negated", "non-duty"
 _NEG_RE = re.compile(
-    r"\b(?:shall|will|must|should|may)\s+not\s+(?:be\s+)?(?:required|obliged|obligated|bound|expected)\s+to\b|"
+    r"\b(?:shall|will|must|should|may)\s+not\s+(?:be\s+)?(?:required|obliged|obligated|bound|expected|responsible|liable)"
+    r"\s+(?:to|for)\b|"
     r"\b(?:shall|will|must|should|may|can|need|do|does|did)\s+not\b|\b(?:shan't|won't|mustn't|can't|cannot|"
     r"needn't|doesn't|don't)\b|\b(?:is|are|be|was|were)\s+not\s+(?:required|obliged|obligated|bound|responsible|"
     r"expected|committed|liable)\b|\b(?:has|have|bears?|assumes?)\s+no\s+(?:obligation|duty|responsibility|"
