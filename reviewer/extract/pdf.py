@@ -103,8 +103,7 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
 
     vocab = Vocabulary()
     for p in pages:
-        for s in p.segs:
-            vocab.add(s.text)
+        vocab.add("\n".join(s.text for s in p.segs))
 
     items = []
     region = 0

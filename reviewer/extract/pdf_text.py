@@ -54,14 +54,11 @@ class LigatureRepair:
 
     def __init__(self, texts):
         self.map: dict[str, str] = {}
-        inner: Counter = Counter()
+        text = "\n".join(texts)
+        inner = Counter(_INNER.findall(text))
         fits: Counter = Counter()
-        for text in texts:
-            for ch in _INNER.findall(text):
-                inner[ch] += 1
-            for ch, tail in _INNER_TAIL.findall(text):
-                if tail in _TI_TAILS:
-                    fits[ch] += 1
+        if any(n >= 3 for n in inner.values()):
+            fits.update(ch for ch, tail in _INNER_TAIL.findall(text) if tail in _TI_TAILS)
         for ch, n in fits.items():
             if ch in _TI_FIXED:
                 continue
