@@ -195,14 +195,17 @@ def train(data, skip_cv):
         records = t.load_dataset(data) if data else t.load_dataset()
     except ValueError as exc:
         _fail(str(exc))
-    train_part, test_part = t.split_by_document(records)
-    patterns = default_patterns()
-    held_model = t.fit(train_part, patterns)
-    held_out = t.evaluate_sources(held_model, test_part, patterns)
-    click.echo(f"held-out ({len(test_part)} clauses, {len({r['doc'] for r in test_part})} documents):")
-    click.echo(t.format_table(held_out))
-    cv = t.cross_validate(records) if not skip_cv else held_out["classifier"]
-    model = t.fit(records, patterns)
+    try:
+        train_part, test_part = t.split_by_document(records)
+        patterns = default_patterns()
+        held_model = t.fit(train_part, patterns)
+        held_out = t.evaluate_sources(held_model, test_part, patterns)
+        click.echo(f"held-out ({len(test_part)} clauses, {len({r['doc'] for r in test_part})} documents):")
+        click.echo(t.format_table(held_out))
+        cv = t.cross_validate(records) if not skip_cv else held_out["classifier"]
+        model = t.fit(records, patterns)
+    except ValueError as exc:  # scikit-learn: too few documents or examples of a category to split and fit
+        _fail(f"{data or 'training/clauses'}: too little data to train on ({exc})")
     model.save(WEIGHTS_FILE, META_FILE)
     t.write_model_card(MODELS_DIR / "MODEL_CARD.md", records, held_out, cv, model.meta)
     click.echo(f"wrote {WEIGHTS_FILE}, {META_FILE.name} and MODEL_CARD.md ({len(records)} clauses)")
@@ -226,11 +229,17 @@ def evaluate(labels, docs, data):
         return
     from reviewer.classify import train as t
     from reviewer.classify.rules import default_patterns
-    records = t.load_dataset(data) if data else t.load_dataset()
-    train_part, test_part = t.split_by_document(records)
-    patterns = default_patterns()
-    model = t.fit(train_part, patterns)
-    results = t.evaluate_sources(model, test_part, patterns)
+    try:
+        records = t.load_dataset(data) if data else t.load_dataset()
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        train_part, test_part = t.split_by_document(records)
+        patterns = default_patterns()
+        model = t.fit(train_part, patterns)
+        results = t.evaluate_sources(model, test_part, patterns)
+    except ValueError as exc:
+        _fail(f"{data or 'training/clauses'}: too little data to evaluate on ({exc})")
     click.echo(f"clause labelling, held-out split by document ({len(test_part)} clauses, "
                f"{len({r['doc'] for r in test_part})} documents; trained on {len(train_part)}):")
     click.echo(t.format_table(results))

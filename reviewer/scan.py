@@ -32,11 +32,22 @@ class ScanSettings:
     timeout: int = 120
 
     def digest(self) -> str:
-        from reviewer import __version__
+        from reviewer import __version__, paths
         data = asdict(self)
         data["playbook"] = _file_digest(self.playbook) if self.playbook else None
         data["version"] = __version__
+        # an edited rule file or a retrained model changes the answers, so cached reviews must not be reused
+        data["rules"] = _tree_digest(paths.RULES_DIR)
+        data["model"] = _tree_digest(paths.MODELS_DIR)
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + _file_digest(path).encode())
+    return h.hexdigest()
 
 
 def _file_digest(path: Path) -> str:
@@ -59,7 +70,7 @@ def find_contracts(folder: Path, include=(), exclude=()) -> list[Path]:
                 continue
             if not any(fnmatch.fnmatch(name.lower(), g.lower()) or fnmatch.fnmatch(rel, g) for g in include):
                 continue
-            if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in exclude):
+            if any(fnmatch.fnmatch(name.lower(), g.lower()) or fnmatch.fnmatch(rel, g) for g in exclude):
                 continue
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
@@ -182,7 +193,7 @@ def _cached(path: Path, key: str) -> Optional[dict]:
 def _write_report(reports: Path, rel: str, result: dict) -> None:
     from reviewer.report import to_json
     stem = report_stem(rel)
-    result["report"] = f"reports/{stem}.html"
+    result["report"] = f"reports/{stem}.html" if result["status"] == "ok" else None  # no HTML for an error
     tmp = reports / f".{stem}.json.tmp"
     tmp.write_text(to_json(result), encoding="utf-8")
     if result["status"] == "ok":

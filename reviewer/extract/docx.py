@@ -193,6 +193,7 @@ class _Numbering:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.abstract: dict[str, dict[int, dict]] = {}
         self.counters: dict[str, list[Optional[int]]] = {}
+        self.seen_nums: set[str] = set()
         self.last_level = 0
         try:
             root = document.part.numbering_part.element
@@ -239,6 +240,11 @@ class _Numbering:
         counters = self.counters.setdefault(abstract_id, [None] * 9)
         if ilvl >= len(counters):
             return None
+        if num_id not in self.seen_nums:
+            self.seen_nums.add(num_id)
+            for restart in overrides:  # a w:startOverride restarts the shared list where this w:num begins
+                if restart < len(counters):
+                    counters[restart:] = [None] * (len(counters) - restart)
         level = levels[ilvl]
         if counters[ilvl] is None:
             counters[ilvl] = overrides.get(ilvl, level["start"])

@@ -14,13 +14,20 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ORDERED = re.compile(r"^(\s*)(\d{1,4})[.)]\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+•]\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_HTML_TAG = re.compile(r"<[^>\n]{0,400}>")
+_HTML_ELEMENTS = ("a|abbr|article|b|big|blockquote|body|br|caption|center|cite|code|col|colgroup|dd|del|details|div|dl|"
+                  "dt|em|figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|img|ins|kbd|label|li|mark|nav|ol|"
+                  "p|pre|q|s|section|small|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|time|tr|"
+                  "tt|u|ul|var")
+# Only real HTML tags: "fees < 5% and > 2%" and "<support@x.example>" are text, not markup.
+_HTML_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>\n]{{0,400}})?\s*/?>", re.I)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _BREAK_TAG = re.compile(r"<(?:br|/p|/li|/div|/tr)\s*/?>", re.I)
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
 def extract_text_file(path: Path, raw: bytes, *, markdown: bool) -> Document:
@@ -41,7 +48,7 @@ def _decode(raw: bytes) -> str:
 
 def clean_inline(text: str) -> str:
     """Markdown/HTML inline markup to the words a reader sees."""
-    text = _HTML_TAG.sub("", _BREAK_TAG.sub(" ", text))
+    text = _HTML_TAG.sub("", _BREAK_TAG.sub(" ", _AUTOLINK.sub(r"\1", text)))
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     for _ in range(2):
@@ -142,6 +149,10 @@ def parse_markdown(text: str, source: str) -> Document:
             pending = []
             builder.add(HEADING, title, level=1 if line.strip()[0] == "=" else 2, number=leading_number(title))
             pending_meta = {}
+            i += 1
+            continue
+        if _THEMATIC_BREAK.match(line):  # "---", "***", "* * *": a rule between sections, not text
+            flush()
             i += 1
             continue
         m_ord, m_bul = _ORDERED.match(line), _BULLET.match(line)
