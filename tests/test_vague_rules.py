@@ -241,6 +241,19 @@ class TestObligationsOnly:
         text = "The Supplier shall (a) maintain backups of all Customer Data; and (b) promptly restore them on request."
         assert flagged(text) == ["promptly"]
 
+    def test_capitalised_items_of_a_plain_list_do_not_take_the_lead_in(self):
+        text = ("We classify incidents as follows:\n- P1 - Critical: complete loss of service.\n"
+                "- P2 - High: Significant degradation of a production service.")
+        assert flagged(text) == []
+
+    def test_a_lead_in_is_measured_by_its_items(self):
+        assert flagged("Subject to the exclusions, we aim to achieve:\n- Platform: 99.9% availability per month;") == []
+        clause = "During Business Hours, we aim to:\n- respond to P1 incidents within 1 hour;"
+        lead, item = clause.split("\n")
+        sentences = [SentenceInput(lead, 0, len(lead), None, "3", clause),
+                     SentenceInput(item, len(lead) + 1, len(clause), None, "3", clause)]
+        assert LEXICON.find(sentences) == []
+
     def test_table_row_cells(self):
         assert flagged("Timely, responsive and effective | The contractor shall devote one engineer") == \
             ["Timely, responsive and effective"]

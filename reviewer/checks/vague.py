@@ -257,7 +257,8 @@ _WE_PROMISE = re.compile(
     r"\b(?:[Ww]e|[Oo]ur\s+(?:\w+\s+)?(?:team|staff|engineers|technicians|support|helpdesk|help\s+desk|service\s+desk))"
     r"\s+(?:\w+ly\s+)?(?!(?:may|might|can|could|would|should|will|shall|must|do|did|does|are|were|was|is|have|had|"
     r"has|believe|think|understand|hope|feel|know|expect|assume|consider|anticipate|reserve|regret|see|want|wish|"
-    r"need|also|not|only|cannot|use|call|refer|mean)\b)[a-z]{3,}\b")
+    r"need|also|not|only|cannot|use|call|refer|mean|classify|define|describe|categori[sz]e|list|explain|outline|"
+    r"recommend|suggest|treat|note|aim|strive|try|endeavou?r|seek|target)\b)[a-z]{3,}\b")
 _PARTY_PROMISE = re.compile(
     r"\b(?:supplier|provider|vendor|contractor|licensor|reseller|consultant|msp)\s+(?:\w+ly\s+)?"
     r"(?:responds|provides|resolves|offers|delivers|performs|maintains|monitors|ensures|guarantees|commits|"
@@ -567,15 +568,20 @@ class _Sentence:
 
     # -- structure ---------------------------------------------------------------
     def _units(self) -> list[tuple[int, int]]:
-        cuts = [0]
+        cuts, kinds = [0], ["start"]
         for m in _UNIT_CUT.finditer(self.text):
             cuts.append(m.start())
+            kinds.append(_cut_kind(m.group(0)))
         cuts.append(len(self.text))
-        units = []
-        for a, b in zip(cuts, cuts[1:]):
+        units, self.unit_kind = [], {}
+        for (a, b), kind in zip(zip(cuts, cuts[1:]), kinds):
             if b > a:
                 units.append((a, b))
-        return units or [(0, len(self.text))]
+                self.unit_kind[a] = kind
+        if not units:
+            units = [(0, len(self.text))]
+            self.unit_kind[0] = "start"
+        return units
 
     def _unit_of(self, pos: int) -> tuple[int, int]:
         for a, b in self.units:
@@ -806,8 +812,17 @@ class _Sentence:
                 return True
             # a continuation unit ("; and (b) promptly restore ...", ", which ...") takes the
             # duty or permission of the clause it continues; a negation stays in its own unit
-            earlier = [m for m in self.markers if m.end <= ua and m.cls in (DUTY, PERM)]
-            later = [m for m in self.markers if m.start >= ub and m.cls in (DUTY, PERM)]
+            # a list item under a lead-in of the same sentence ("The Supplier shall: (a) ...") too;
+            # a new sentence or a capitalised item of a plain list does not
+            kind = self.unit_kind.get(ua, "start")
+            body = _ENUM.sub("", t[ua:ub].lstrip(" ;,|"), count=1).lstrip()
+            continues = kind in ("semicolon", "coord", "which", "cell") or (
+                kind == "list" and (body[:1].islower() or any(
+                    t[x:y].rstrip().endswith(":") for x, y in self.units if y <= ua)))
+            next_kind = self.unit_kind.get(ub)
+            earlier = [m for m in self.markers if m.end <= ua and m.cls in (DUTY, PERM)] if continues else []
+            later = ([m for m in self.markers if m.start >= ub and m.cls in (DUTY, PERM)]
+                     if kind == "cell" or next_kind == "cell" else [])
             if earlier:
                 gov = earlier[-1]
             elif later:  # a table cell whose duty is stated in the next cell
@@ -847,9 +862,8 @@ class _Sentence:
                         r"(?:discretion|option|opinion|judge?ment|election)", self.text[a:b], _I)
         if own and own.group(1).lower() not in ("its", "their", "his", "her", "at", "in", "sole", "absolute"):
             return bool(CUSTOMER.fullmatch(own.group(1)))
-        gov = [m for m in self.markers if ua <= m.start < a]
-        pos = gov[-1].start if gov else a
-        return self._holder_is_customer(pos, ua)
+        # "its discretion": the nearest party named before it
+        return self._holder_is_customer(a, ua)
 
     def _measured(self, a: int, b: int, rule: VagueRule, ua: int, ub: int) -> bool:
         t = self.text
@@ -859,7 +873,32 @@ class _Sentence:
             region = t[wa:wb]
         else:
             region = t[ua:ub]
+        if t[ua:ub].rstrip().endswith(":"):
+            # a lead-in ("we aim to achieve:") is measured by the items that follow it
+            region += " " + t[ub:]
+            if t.rstrip().endswith(":"):
+                region += " " + self._clause_after()
         return any(MEASURES[k].search(region) for k in rule.measures)
+
+    def _clause_after(self, limit: int = 600) -> str:
+        clause = _normalize(self.s.clause_text or "")
+        at = clause.find(self.text.strip())
+        return clause[at + len(self.text.strip()):][:limit] if at >= 0 else ""
+
+
+def _cut_kind(cut: str) -> str:
+    c = cut.strip(" \t")
+    if not c:
+        return "sentence"
+    if c.startswith(";"):
+        return "semicolon"
+    if c.startswith("|"):
+        return "cell"
+    if c.startswith("\n"):
+        return "list"
+    if c.startswith(","):
+        return "which" if not c.strip(", ") else "coord"
+    return "coord"
 
 
 def _word_offset(t: str, pos: int, n: int, floor: int = 0, ceil: Optional[int] = None) -> int:
