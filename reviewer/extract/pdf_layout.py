@@ -399,21 +399,30 @@ def text_tables(lines: list[Line], page: int) -> list[Item]:
     """
     if len(lines) < 3:
         return list(lines)
+    multi = [_multi(l) for l in lines]
+    if sum(multi) < 3:
+        return list(lines)
     out: list[Item] = []
     i = 0
     n = len(lines)
     while i < n:
-        if not _multi(lines[i]):
+        if not multi[i]:
             out.append(lines[i])
             i += 1
             continue
         j = i + 1
         while j < n and j - i < 80 and lines[j].top - lines[j - 1].bottom <= 1.5 * lines[j - 1].height \
-                and (_multi(lines[j]) or (j + 1 < n and _multi(lines[j + 1]))
+                and (multi[j] or (j + 1 < n and multi[j + 1])
                      or lines[j].x0 > lines[i].x0 + 2 * lines[i].height):
             j += 1
+        heads = [_cells(l)[0] for l, m in zip(lines[i:j], multi[i:j]) if m]
+        labelled = sum(1 for c in heads if _is_label(" ".join(x.text for x in c)))
+        if len(heads) < 3 or labelled >= 0.7 * len(heads):
+            out.extend(lines[i:j])  # too short, or a list laid out with tabs: "3.1  text"
+            i = j
+            continue
         found = None
-        for k in range(j, i + 2, -1):
+        for k in range(j, max(i + 2, j - 6), -1):  # a few shorter runs, trailing lines off
             found = _as_table(lines[i:k])
             if found is not None:
                 break
@@ -438,6 +447,11 @@ def text_tables(lines: list[Line], page: int) -> list[Item]:
         out.append(TableItem(table, page))
         i = k
     return out
+
+
+def _is_label(text: str) -> bool:
+    """A clause number, list letter or bullet on its own: "3.1", "(a)", "•"."""
+    return bool(leading_number(text + " X") or starts_bullet(text + " X"))
 
 
 def _fit(line: Line, bands: list[tuple[float, float]]) -> Optional[list[tuple[float, float]]]:
@@ -506,7 +520,7 @@ def _as_table(run: list[Line], bands: Optional[list[tuple[float, float]]] = None
     full = [r for r in rows if sum(1 for c in r if c) >= 2]
     if len(full) < 3 or len(full) < 0.6 * len(rows):
         return None
-    labels = sum(1 for r in rows if r[0] and (leading_number(r[0] + " X") or starts_bullet(r[0] + " X")))
+    labels = sum(1 for r in rows if r[0] and _is_label(r[0]))
     if labels >= 0.7 * len(rows):
         return None  # "(a)  text", "3.1.2  text": a list laid out with tabs
     return table, bands

@@ -13,12 +13,15 @@ Coordinates are returned top-down like pdfplumber's: ``x`` from the left edge an
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 
 import pypdfium2.raw as R
 
 # Generated line break in PDFium's text output.
 _CRLF = "\r\n"
+# a clause label at the start of a line: "3.1.2", "1.", "(a)", "iv)", "A."
+_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|\([a-zA-Z0-9]{1,5}\)|[a-zA-Z]{1,4}[.)])\s")
 _BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
 _FORCE_BOLD = 1 << 18
 
@@ -224,23 +227,31 @@ def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -
         return
     band = rd.loose_box(c_a) or rects[0]
     h = max(band[3] - band[1], 1.0)
-    if _one_piece(rects, band, h):
+    # "3.1.2<tab>The Supplier...": a clause label and its text stay one segment (cheaper,
+    # and nothing downstream wants them apart)
+    label = len(rects) > 1 and rects[0][2] - rects[0][0] <= 4 * h and bool(_LABEL.match(line.lstrip()))
+    if _one_piece(rects, band, h, label):
         out.append(Seg(min(r[0] for r in rects), max(r[2] for r in rects), band[1], band[3],
                        text[ta:tb + 1], rd.size(c_a), rd.bold(c_a) and rd.bold(c_b)))
         return
     _split_line(rd, text, c_a, c_b, tb + 1, out)
 
 
-def _one_piece(rects, band, h: float) -> bool:
-    """Do these rectangles sit on one visual line with no wide gap between them?"""
+def _one_piece(rects, band, h: float, label: bool = False) -> bool:
+    """Do these rectangles sit on one visual line with no wide gap between them?
+
+    With ``label`` the gap after the first rectangle (a clause number's tab) is allowed.
+    """
     gap_limit = max(1.1 * h, 6.0)
     prev = rects[0]
-    for r in rects[1:]:
+    for k, r in enumerate(rects[1:]):
         rmid = (r[1] + r[3]) / 2
         if not (band[1] - 0.2 * h <= rmid <= band[3] + 0.2 * h):
             return False  # a second visual line (PDFium joined a hyphenated break)
-        if r[0] - prev[2] > gap_limit or r[0] < prev[0] - 1.0:
-            return False  # wide gap (cells, columns, a tab) or going backwards
+        if r[0] < prev[0] - 1.0:
+            return False  # going backwards
+        if r[0] - prev[2] > gap_limit and not (label and k == 0 and r[0] - prev[2] < 8 * h):
+            return False  # wide gap (cells, columns, a tab)
         prev = r
     return True
 
