@@ -189,7 +189,14 @@ KIND_HEAD_NOUN = {"quality": True}
 PERFORMANCE_STANDARDS = re.compile(
     r"\bperformance\s+(?:work\s+statement|standards?|requirements\s+summary)\b|\bacceptable\s+quality\s+levels?\b|"
     r"\bquality\s+assurance\s+surveillance\s+plan\b", _I)
-_COPULA = re.compile(r"\b(?:is|are)\b", _I)
+# ... but only where a work product is the subject: "Product evaluations are thorough", not
+# "users of information technology are aware"
+_COPULA = re.compile(
+    r"\b(?:reports?|evaluations?|requests?|calls?|tickets?|actions?|services?|support|procedures?|deliverables?|"
+    r"documentation|documents?|entries|updates?|work|issues?|problems?|incidents?|messages?|e-?mails?|responses?|"
+    r"repairs?|reviews?|surveys?|forms?|projects?|backups?|logs?|changes|records?|plans?|tasks?|referrals?|"
+    r"complaints?|minutes|agendas?|invoices?|statistics|analys[ie]s|assessments?|tests?|fixes|patches|upgrades?|"
+    r"installations?|staff|personnel|technicians?|engineers?)\s+(?P<cop>is|are)\b", _I)
 # words that end the noun phrase after a vague adjective ("adequate workforce | for ...")
 _STOP = set("""a an the this that these those and or but nor for to of in on at by with from as than then if when where
 while which who whom whose what is are was were be been being will shall must may can could would should has have had
@@ -612,7 +619,11 @@ class _Sentence:
         add(_WE_PROMISE, DUTY)
         add(_PARTY_PROMISE, DUTY)
         if self.standards:
-            add(_COPULA, DUTY)
+            for m in _COPULA.finditer(t):
+                a, b = m.span("cop")
+                if not any(a < e and s < b for s, e in taken):
+                    taken.append((a, b))
+                    found.append(_Marker(a, b, DUTY))
         # imperative at the start of a unit ("Provide courteous service", "(b) respond …")
         for a, b in self.units:
             seg = t[a:b]
