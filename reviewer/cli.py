@@ -103,6 +103,8 @@ def _gate(results: list[dict], fail_on: str | None) -> int:
         return EXIT_OK
     bar = SEVERITY_RANK[fail_on]
     for result in results:
+        if result.get("status") == "error":
+            return EXIT_FINDINGS  # a contract that could not be read cannot pass a gate
         if any(SEVERITY_RANK.get(f["severity"], 0) >= bar for f in result.get("findings", [])):
             return EXIT_FINDINGS
     return EXIT_OK

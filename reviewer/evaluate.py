@@ -42,8 +42,12 @@ def evaluate_contracts(reviewer, labels: Path, docs: Optional[Path] = None) -> d
     tp = fn = tp_exh = fp_exh = 0
     errors, disagreements = [], []
     for label_file in files:
-        label = json.loads(label_file.read_text(encoding="utf-8"))
-        path = docs / label["file"]
+        try:
+            label = json.loads(label_file.read_text(encoding="utf-8"))
+            path = docs / label["file"]
+        except (ValueError, KeyError, TypeError) as exc:
+            errors.append(f"{label_file}: not a label file ({type(exc).__name__}: {exc})")
+            continue
         if not path.exists():
             errors.append(f"{label['file']}: document not found in {docs}")
             continue

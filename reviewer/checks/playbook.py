@@ -94,16 +94,53 @@ def load_playbook(path: Optional[Path] = None) -> Playbook:
         raise PlaybookError(f"{path}: cannot read playbook ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise PlaybookError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict) or set(data) - _KEYS:
-        raise PlaybookError(f"{path}: unknown playbook keys {sorted(set(data) - _KEYS) if isinstance(data, dict) else ''}")
+    if not isinstance(data, dict):
+        raise PlaybookError(f"{path}: a playbook is a YAML mapping (name, required, severity, disabled, thresholds)")
+    if set(data) - _KEYS:
+        raise PlaybookError(f"{path}: unknown playbook keys {sorted(set(data) - _KEYS)}")
     thresholds = data.get("thresholds") or {}
+    if not isinstance(thresholds, dict):
+        raise PlaybookError(f"{path}: thresholds must be a mapping")
     if set(thresholds) - _THRESHOLDS:
         raise PlaybookError(f"{path}: unknown thresholds {sorted(set(thresholds) - _THRESHOLDS)}")
-    for key, value in (data.get("severity") or {}).items():
+    for key, value in thresholds.items():
+        if key == "report_max_period":
+            if value not in _PERIOD_DAYS:
+                raise PlaybookError(f"{path}: report_max_period must be one of {sorted(_PERIOD_DAYS)}, not {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PlaybookError(f"{path}: threshold {key} must be a number, not {value!r}")
+    items = _known_items()
+    lists = {}
+    for key in ("required", "disabled"):
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            raise PlaybookError(f"{path}: {key} must be a list of checklist item IDs")
+        unknown = [v for v in value if v not in items]
+        if unknown:
+            raise PlaybookError(f"{path}: {key} names unknown checklist items {unknown}")
+        lists[key] = tuple(value)
+    severity = data.get("severity") or {}
+    if not isinstance(severity, dict):
+        raise PlaybookError(f"{path}: severity must be a mapping of ID to high, medium or low")
+    for key, value in severity.items():
         if value not in ("high", "medium", "low"):
             raise PlaybookError(f"{path}: severity of {key} must be high, medium or low")
+        if key not in items and not _is_rule_id(key):
+            raise PlaybookError(f"{path}: severity names an unknown ID {key!r} (see `contract-review rules`)")
     return Playbook(
-        name=data.get("name", path.stem), required=tuple(data.get("required") or ()),
-        severity_overrides=dict(data.get("severity") or {}), off=tuple(data.get("disabled") or ()),
-        thresholds=thresholds,
+        name=str(data.get("name", path.stem)), required=lists["required"], severity_overrides=dict(severity),
+        off=lists["disabled"], thresholds=thresholds,
     )
+
+
+def _known_items() -> set[str]:
+    from reviewer.checks.checklist import default_checklist
+    return {item.id for item in default_checklist()}
+
+
+def _is_rule_id(rule_id: str) -> bool:
+    if rule_id.startswith("PLAYBOOK-"):
+        return rule_id in {"PLAYBOOK-P1-RESPONSE", "PLAYBOOK-P1-RESOLUTION", "PLAYBOOK-AVAILABILITY",
+                           "PLAYBOOK-REPORTING", "PLAYBOOK-CREDITS"}
+    from reviewer.checks.vague import VagueLexicon
+    return rule_id in {rule["id"] for rule in VagueLexicon.load().rules()}

@@ -48,7 +48,7 @@ def extract(path: Path | str, limits: Limits = Limits()) -> Document:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise TooLarge(path, f"{size // 2**20} MiB, limit {limits.max_bytes // 2**20} MiB")
+            raise TooLarge(path, f"{size / 2**20:.1f} MiB, limit {limits.max_bytes / 2**20:.1f} MiB")
         raw = path.read_bytes()
     except ReviewError:
         raise
