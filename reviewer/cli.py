@@ -169,6 +169,38 @@ def scan(folder, out, include, exclude, workers, timeout, fail_on, quiet, select
     sys.exit(_gate(results, fail_on))
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Also list clauses with no label.")
+@with_limits
+def classify(file: Path, fmt: str, show_all: bool, max_mb: int, max_pages: int):
+    """Print FILE's clauses with their labels, scores and reasons (rule IDs, the classifier's top words)."""
+    from reviewer.classify.labeler import Labeler
+    from reviewer.errors import ReviewError
+    from reviewer.extract import extract as run_extract
+    from reviewer.segment.clauses import segment
+    if not file.exists():
+        _fail(f"{file}: no such file")
+    try:
+        doc = run_extract(file, _limits(max_mb, max_pages))
+    except ReviewError as exc:
+        _fail(exc.message)
+    clauses = segment(doc)
+    Labeler.default().label(clauses)
+    if fmt == "json":
+        click.echo(json.dumps([c.to_dict() for c in clauses], ensure_ascii=False, indent=2))
+        return
+    for clause in clauses:
+        if not clause.labels and not show_all:
+            continue
+        where = f"p.{clause.page} " if clause.page else ""
+        text = " ".join(clause.text.split())
+        click.echo(f"{clause.id:14} {where}{text[:100]}{'...' if len(text) > 100 else ''}")
+        for label in clause.labels:
+            click.echo(f"    {label.category:17} {label.score:.2f}  {'; '.join(label.reasons)}")
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--select", multiple=True, help="ID prefixes to list.")
