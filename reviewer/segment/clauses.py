@@ -103,6 +103,7 @@ def segment(doc: Document) -> list[Clause]:
         return cid
 
     chapeau: Optional[tuple[str, int]] = None  # (text, depth) of a clause that ends by introducing a list
+    parent_number: Optional[str] = None  # the last dotted clause number, so "(a)" under 2.1 reads "2.1(a)"
 
     for index, block in enumerate(blocks):
         if _is_table_of_contents(block):
@@ -113,6 +114,7 @@ def segment(doc: Document) -> list[Clause]:
             while trail and trail[-1][0] >= level:
                 trail.pop()
             trail.append((level, _heading_text(block), block.number))
+            parent_number = block.number if block.number and block.number[0].isdigit() else None
             continue
         headings = [h for _, h, _ in trail]
         heading = headings[-1] if headings else None
@@ -129,7 +131,14 @@ def segment(doc: Document) -> list[Clause]:
         if _introduces_list(block.text):
             chapeau = (block.text, _depth(block.number) if block.number and block.number[0].isdigit() else 0)
         own_heading = run_in_heading(block.text[len(block.number or ""):].lstrip(".) "))
-        cid = block.number or (f"{trail[-1][2]}¶{paragraph_counter}" if trail and trail[-1][2] else f"¶{paragraph_counter}")
+        if block.number and block.number[0].isdigit():
+            parent_number = block.number
+        elif block.kind == HEADING or (trail and trail[-1][2] and not parent_number):
+            parent_number = trail[-1][2] if trail else None
+        if block.number and not block.number[0].isdigit() and parent_number and lead:
+            cid = f"{parent_number}{block.number if block.number.startswith('(') else '(' + block.number + ')'}"
+        else:
+            cid = block.number or (f"{trail[-1][2]}¶{paragraph_counter}" if trail and trail[-1][2] else f"¶{paragraph_counter}")
         clauses.append(Clause(
             id=unique(cid), number=block.number, heading=own_heading or heading,
             headings=headings + ([own_heading] if own_heading else []), kind=SECTION, text=block.text,
