@@ -11,6 +11,7 @@ _RESPONSE = re.compile(r"respon|acknowledg|reply|answer|react|attend|call[- ]?ba
 _RESOLUTION = re.compile(r"resol|restor|fix|work-?around|repair|recover|close", re.I)
 _UPDATE = re.compile(r"update|progress|status", re.I)
 _THRESHOLD_BEFORE = re.compile(r"(?:less than|below|under|lower than|drops? to|falls? to|<|≤|but not|greater than|more than|at or above|between|exceeds?)\s*(?:or equal to\s*)?$", re.I)
+_THRESHOLD_AFTER = re.compile(r"\s*\)?\s*(?:or (?:less|lower|below|under|more|greater|higher)|and below|to \d)", re.I)
 _AVAILABILITY = re.compile(r"availab|uptime|up-?time|accessible", re.I)
 
 
@@ -82,6 +83,8 @@ def availability(clauses: list[Clause]) -> list[dict]:
     """Each availability percentage the contract promises, with the downtime it allows."""
     out, seen = [], set()
     for clause in clauses:
+        if "penalty" in clause.label_names and "sla" not in clause.label_names:
+            continue  # percentages in a credit clause are triggers and amounts, not the promise
         units = [clause.text] if clause.kind == TABLE_ROW else [s.text for s in clause.sentences]
         for text in units:
             if not _AVAILABILITY.search(text):
@@ -89,8 +92,9 @@ def availability(clauses: list[Clause]) -> list[dict]:
             for fact in find_facts(text, (PERCENTAGE,)):
                 if fact.value is None or not 90 <= fact.value < 100 or fact.value in seen:
                     continue
-                if _THRESHOLD_BEFORE.search(text[max(0, fact.start - 40):fact.start]):
-                    continue  # "falls below 99%" is a credit trigger, not a promise
+                if _THRESHOLD_BEFORE.search(text[max(0, fact.start - 40):fact.start]) or \
+                        _THRESHOLD_AFTER.match(text, fact.end):
+                    continue  # "falls below 99%", "99% or less": a credit trigger, not a promise
                 nearby = text[max(0, fact.start - 120):fact.end + 120]
                 if not _AVAILABILITY.search(nearby):
                     continue

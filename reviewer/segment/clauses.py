@@ -137,6 +137,8 @@ def segment(doc: Document) -> list[Clause]:
             parent_number = trail[-1][2] if trail else None
         if block.number and not block.number[0].isdigit() and parent_number and lead:
             cid = f"{parent_number}{block.number if block.number.startswith('(') else '(' + block.number + ')'}"
+        elif block.number and not block.number[0].isdigit() and not block.number[0] == "(" and trail and trail[-1][2]:
+            cid = f"{trail[-1][2]} {block.number}"  # "Schedule 2 A" rather than a bare "A"
         else:
             cid = block.number or (f"{trail[-1][2]}¶{paragraph_counter}" if trail and trail[-1][2] else f"¶{paragraph_counter}")
         clauses.append(Clause(
@@ -185,14 +187,27 @@ def _depth(number: Optional[str]) -> int:
 
 
 def _acts_as_heading(block: Block, following: Optional[Block]) -> bool:
-    """A short numbered item with no sentence of its own that deeper items follow ("1. Uptime")."""
-    if block.kind == TABLE or not block.number or following is None:
+    """A short numbered item with no sentence of its own that deeper items follow ("1. Uptime",
+    "2.1 Core System Service Level." above "A. ...")."""
+    if block.kind == TABLE or not block.number or following is None or not following.number:
         return False
     body = block.text[len(block.number):].strip(" .)")
-    if len(body) > 80 or body.endswith((".", ";", ":", ",")) or not body:
+    if not body or len(body) > 80 or body.endswith((";", ":", ",")):
         return False
-    return bool(following.number) and _depth(following.number) > _depth(block.number) \
-        and following.number.startswith(block.number)
+    if "." in body and not _is_title(body):
+        return False
+    if following.number.startswith(block.number) and _depth(following.number) > _depth(block.number):
+        return True
+    lettered = not following.number[0].isdigit()
+    return lettered and block.number[0].isdigit() and _is_title(body)
+
+
+_SMALL_WORDS = {"and", "of", "the", "for", "to", "in", "a", "an", "on", "or", "by", "with", "&", "-", "–"}
+
+
+def _is_title(text: str) -> bool:
+    words = text.rstrip(".").split()
+    return 0 < len(words) <= 8 and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
 
 
 def _is_table_of_contents(block: Block) -> bool:
