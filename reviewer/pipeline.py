@@ -44,7 +44,7 @@ class Reviewer:
         try:
             doc = extract(Path(path), self.options.limits)
         except ReviewError as exc:
-            return error_result(name, exc.message)
+            return error_result(name, exc.message.replace(str(path), name, 1))
         result = self.review_document(doc)
         result["file"] = name
         return result
