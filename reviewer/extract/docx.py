@@ -9,11 +9,11 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from reviewer.errors import CorruptDocument, TooLarge, UnsupportedFormat
 from reviewer.extract.numbering import leading_number
-from reviewer.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, DocumentBuilder
+from reviewer.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, DocumentBuilder
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -28,16 +28,28 @@ def extract_docx(path: Path, raw: bytes) -> Document:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises several types for broken packages
         raise CorruptDocument(path, f"not a valid Word document: {type(exc).__name__}") from None
+    builder = DocumentBuilder(str(path), "docx")
+    for _ in walk_blocks(document, builder):
+        pass
+    return builder.build()
+
+
+def walk_blocks(document, builder: DocumentBuilder) -> Iterator[tuple[Block, object]]:
+    """Add each body block of a python-docx ``document`` to ``builder``; yield (block, w:p or w:tbl element).
+
+    Extraction and the annotated copy (reviewer/report/annotate.py) both walk the body here, so a
+    block's offsets always lead back to the element it was read from.
+    """
     styles = _StyleIndex(document)
     numbering = _Numbering(document, styles)
-    builder = DocumentBuilder(str(path), "docx")
     for element in _body_elements(document.element.body):
+        block = None
         if element.tag == W + "p":
-            _add_paragraph(builder, element, styles, numbering)
+            block = _add_paragraph(builder, element, styles, numbering)
         elif element.tag == W + "tbl":
-            rows = _table_rows(element)
-            builder.add(TABLE, "", rows=rows)
-    return builder.build()
+            block = builder.add(TABLE, "", rows=_table_rows(element))
+        if block is not None:
+            yield block, element
 
 
 def _check_package(path: Path, raw: bytes) -> None:
@@ -72,20 +84,23 @@ def _body_elements(parent):
 
 def paragraph_text(p) -> str:
     """The paragraph's text with tracked changes accepted: insertions kept, deletions dropped."""
-    parts = []
+    return "".join(text for _, text in paragraph_pieces(p))
+
+
+def paragraph_pieces(p) -> Iterator[tuple[object, str]]:
+    """(element, text) for each piece of the paragraph's accepted text, in order: a w:t, w:tab, w:br ..."""
     for node in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "delText"):
         if node.tag == W + "delText" or _inside(node, (W + "del", W + "moveFrom")):
             continue
         if node.tag == W + "t":
-            parts.append(node.text or "")
+            yield node, node.text or ""
         elif node.tag == W + "tab":
             if node.getparent().tag == W + "r":
-                parts.append("\t")
+                yield node, "\t"
         elif node.tag == W + "noBreakHyphen":
-            parts.append("-")
+            yield node, "-"
         else:
-            parts.append("\n")
-    return "".join(parts)
+            yield node, "\n"
 
 
 def _inside(node, tags) -> bool:
@@ -97,28 +112,26 @@ def _inside(node, tags) -> bool:
     return False
 
 
-def _add_paragraph(builder: DocumentBuilder, p, styles: "_StyleIndex", numbering: "_Numbering") -> None:
+def _add_paragraph(builder: DocumentBuilder, p, styles: "_StyleIndex", numbering: "_Numbering") -> Optional[Block]:
     ppr = p.find(W + "pPr")
     if ppr is not None:
         rpr = ppr.find(W + "rPr")
         if rpr is not None and rpr.find(W + "del") is not None and not paragraph_text(p).strip():
-            return
+            return None
     text = " ".join(paragraph_text(p).replace("\t", " ").split())
     style_id = _val(ppr, "pStyle") if ppr is not None else None
     level = styles.heading_level(style_id, ppr)
     label = numbering.label_for(p, style_id)
     if not text:
-        return
+        return None
     number = label.rstrip(".") if label and label.strip() else None
     if number and not any(ch.isalnum() for ch in number):
         number = None  # a bullet, not a clause number
     if level is not None:
-        builder.add(HEADING, _join(label, text), level=level, number=number or leading_number(text))
-    elif label is not None:
-        builder.add(LIST_ITEM, _join(label, text), level=numbering.last_level, number=number)
-    else:
-        number = leading_number(text)
-        builder.add(PARAGRAPH, text, number=number)
+        return builder.add(HEADING, _join(label, text), level=level, number=number or leading_number(text))
+    if label is not None:
+        return builder.add(LIST_ITEM, _join(label, text), level=numbering.last_level, number=number)
+    return builder.add(PARAGRAPH, text, number=leading_number(text))
 
 
 def _join(label: Optional[str], text: str) -> str:
@@ -294,9 +307,14 @@ def _roman(n: int) -> str:
 
 def _table_rows(tbl) -> list[list[str]]:
     """Rows of cell texts, one entry per grid column: a merged cell's text stands in its first column only."""
-    rows: list[list[str]] = []
+    return [[text for text, _ in row] for row in table_grid(tbl)]
+
+
+def table_grid(tbl) -> list[list[tuple[str, object]]]:
+    """Rows of (cell text, w:tc element or None for a merged cell's extra grid columns)."""
+    rows: list[list[tuple[str, object]]] = []
     for tr in tbl.findall(W + "tr"):
-        row: list[str] = []
+        row: list[tuple[str, object]] = []
         for tc in tr.findall(W + "tc") + [c for sdt in tr.findall(W + "sdt") for c in sdt.iter(W + "tc")]:
             tcpr = tc.find(W + "tcPr")
             span = _val(tcpr, "gridSpan")
@@ -306,7 +324,7 @@ def _table_rows(tbl) -> list[list[str]]:
             text = " ".join(t for t in texts if t)
             if vmerge is not None and vmerge.get(W + "val") in (None, "continue"):
                 text = ""
-            row.append(text)
-            row.extend([""] * (span - 1))
+            row.append((text, tc))
+            row.extend([("", None)] * (span - 1))
         rows.append(row)
     return rows
