@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/contract-review scan samples --out reports
+.venv/bin/contract-review scan samples --out reports --include "*.docx" --include "*.pdf"
 echo "open reports/index.html"
