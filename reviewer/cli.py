@@ -83,6 +83,16 @@ def review_options(func):
     return with_limits(func)
 
 
+def annotate_identity(func):
+    options = [
+        click.option("--author", default="Contract Reviewer", show_default=True, help="Author name on --annotate comments."),
+        click.option("--initials", default="CR", show_default=True, help="Author initials on --annotate comments."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _reviewer(select, ignore, playbook, max_mb, max_pages):
     from reviewer.checks.playbook import PlaybookError
     from reviewer.classify.classifier import ModelError
@@ -118,17 +128,35 @@ def _gate(results: list[dict], fail_on: str | None) -> int:
               help="Exit 1 when a finding at or above this severity exists (for procurement gates).")
 @click.option("--quiet", "-q", is_flag=True, help="Terminal output: only the summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Terminal output: every finding and every clause label.")
+@click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a copy of the DOCX contract here with a Word comment on each finding (docs/annotate.md).")
+@annotate_identity
 @review_options
-def review(file, fmt, out, fail_on, quiet, verbose, select, ignore, playbook, max_mb, max_pages):
+def review(file, fmt, out, fail_on, quiet, verbose, annotate, author, initials, select, ignore, playbook, max_mb,
+           max_pages):
     """Review one contract FILE against the checklist."""
     if not file.exists():
         _fail(f"{file}: no such file")
+    if annotate is not None:
+        from reviewer.report.annotate import not_annotatable
+        problem = not_annotatable(file)
+        if problem:
+            _fail(problem)
+        if annotate.resolve() in (file.resolve(), out.resolve() if out else None):
+            _fail(f"{annotate}: the annotated copy needs a path of its own (not the contract, not --out)")
     reviewer = _reviewer(select, ignore, playbook, max_mb, max_pages)
     result = reviewer.review_file(file)
     if result["status"] == "error":
         if fmt == "json":
             _emit(json.dumps(result, ensure_ascii=False, indent=2), out)
         _fail(result["error"])
+    if annotate is not None:
+        from reviewer.report.annotate import AnnotateError, annotate_docx
+        try:
+            stats = annotate_docx(file, result, annotate, author=author, initials=initials)
+        except AnnotateError as exc:
+            _fail(str(exc))
+        click.echo(f"wrote {annotate} ({stats.comments} comments)", err=True)
     from reviewer.report import render
     _emit(render(result, fmt, quiet=quiet, verbose=verbose), out)
     sys.exit(_gate([result], fail_on))
@@ -153,8 +181,12 @@ def _emit(text: str, out: Path | None) -> None:
 @click.option("--timeout", type=int, default=120, show_default=True, help="Per-file time limit in seconds.")
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high", "none"]), default="none", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--annotate", is_flag=True,
+              help="Also write OUT/annotated/<report>.docx: each DOCX with a Word comment on each finding.")
+@annotate_identity
 @review_options
-def scan(folder, out, include, exclude, workers, timeout, fail_on, quiet, select, ignore, playbook, max_mb, max_pages):
+def scan(folder, out, include, exclude, workers, timeout, fail_on, quiet, annotate, author, initials, select, ignore,
+         playbook, max_mb, max_pages):
     """Review every contract under FOLDER: one report each, plus index.html, results.jsonl and summary.csv."""
     from reviewer.scan import ScanSettings, run_scan
     folder_resolved, out_resolved = folder.resolve(), out.resolve()
@@ -166,7 +198,20 @@ def scan(folder, out, include, exclude, workers, timeout, fail_on, quiet, select
     results = run_scan(folder, out, settings, include=include, exclude=exclude, workers=workers, progress=not quiet)
     errors = sum(1 for r in results if r["status"] == "error")
     click.echo(f"reviewed {len(results) - errors} contracts, {errors} errors; report: {out / 'index.html'}", err=True)
+    if annotate:
+        _annotate_scan(folder, out, results, author, initials, workers)
     sys.exit(_gate(results, fail_on))
+
+
+def _annotate_scan(folder, out, results, author, initials, workers) -> None:
+    from reviewer.report.annotate import annotate_scan
+    done = annotate_scan(folder, out, results, author=author, initials=initials, workers=workers)
+    for problem in done.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if done.not_docx:
+        click.echo(f"note: --annotate needs DOCX files; {len(done.not_docx)} PDF/text contracts have no annotated "
+                   f"copy (their HTML reports are in {out / 'reports'})", err=True)
+    click.echo(f"annotated {done.written} DOCX contracts: {out / 'annotated'}", err=True)
 
 
 @main.command()
