@@ -5,6 +5,8 @@ Each stage reads only what the stage before produced; no stage reaches back to t
 from __future__ import annotations
 
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -37,12 +39,26 @@ class Reviewer:
         self.items = default_checklist()
         self.lexicon = VagueLexicon.load()
         self.playbook = load_playbook(options.playbook)
+        # set to a dict to collect seconds per stage across calls (benchmarks/run.py); None costs nothing
+        self.timings: Optional[dict[str, float]] = None
+
+    @contextmanager
+    def _stage(self, name: str):
+        if self.timings is None:
+            yield
+            return
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t
 
     def review_file(self, path: Path | str, display_name: Optional[str] = None) -> dict:
         from reviewer.extract import extract
         name = display_name or str(path)
         try:
-            doc = extract(Path(path), self.options.limits)
+            with self._stage("extract"):
+                doc = extract(Path(path), self.options.limits)
         except ReviewError as exc:
             return error_result(name, exc.message.replace(str(path), name, 1))
         result = self.review_document(doc)
@@ -54,18 +70,27 @@ class Reviewer:
         from reviewer.checks.sla import availability, sla_matrix
         from reviewer.segment.clauses import segment
 
-        clauses = segment(doc)
-        self.labeler.label(clauses)
-        checklist = evaluate(clauses, self.items)
-        checklist = self.playbook.apply_to_checklist(checklist)
-        findings = self._vague_findings(clauses)
-        matrix = sla_matrix(clauses)
-        avail = availability(clauses)
-        findings += self.playbook.threshold_findings(matrix, avail, clauses)
+        with self._stage("segment"):
+            clauses = segment(doc)
+        with self._stage("classify"):
+            self.labeler.label(clauses)
+        with self._stage("check.checklist"):
+            checklist = evaluate(clauses, self.items)
+            checklist = self.playbook.apply_to_checklist(checklist)
+        with self._stage("check.vague"):
+            findings = self._vague_findings(clauses)
+        with self._stage("check.sla"):
+            matrix = sla_matrix(clauses)
+            avail = availability(clauses)
+            findings += self.playbook.threshold_findings(matrix, avail, clauses)
         findings += checklist_findings(checklist, self.items)
         findings = [f for f in findings if _selected(f["rule"], self.options)]
         checklist = [c for c in checklist if _selected(c.id, self.options)]
         findings.sort(key=lambda f: (f["start"] if f.get("start") is not None else -1, f["rule"]))
+        with self._stage("result"):
+            return self._result(doc, checklist, findings, matrix, avail, clauses)
+
+    def _result(self, doc, checklist, findings, matrix, avail, clauses) -> dict:
         return {
             "schema": SCHEMA,
             "file": doc.source,
