@@ -312,10 +312,13 @@ _REVISIONS = (W + "ins", W + "del", W + "moveTo", W + "moveFrom")
 
 def _place_reference(last_run, comment_id: int) -> None:
     """add_comment puts the reference mark right after the range end, which is where Word puts it.
-    Two places are moved; the range itself never moves:
+    A few places are moved; the range itself never moves:
 
     * inside a tracked insertion the mark would itself be a tracked insertion (rejecting the
       change would drop the comment): it goes just after the revision, in the same paragraph;
+    * inside a field's result (w:fldSimple, or between a complex field's separate and end) Word
+      would lose the mark when the field updates, and LibreOffice shows the comment's words as
+      field text: it goes just after the field;
     * inside a paragraph of a block-level content control (w:sdt around whole paragraphs),
       LibreOffice (7.4) drops the paragraph's text before a comment mark and the comment's text:
       the mark goes to the start of the next paragraph outside any control (else the end of the
@@ -332,12 +335,17 @@ def _place_reference(last_run, comment_id: int) -> None:
         if container.tag == W + "p":
             paragraph = container
             break
-        if container.tag in _REVISIONS:
+        if container.tag in _REVISIONS or container.tag == W + "fldSimple":
             outer = container
         container = container.getparent()
     if outer is not None:
         outer.addnext(reference)
-    if paragraph is None or _content_control_of(paragraph) is None:
+    if paragraph is None:
+        return
+    field_end = _end_of_enclosing_field(paragraph, reference)
+    if field_end is not None:
+        field_end.addnext(reference)
+    if _content_control_of(paragraph) is None:
         return
     body = paragraph.getparent()
     while body is not None and body.tag != W + "body":
@@ -359,6 +367,26 @@ def _place_reference(last_run, comment_id: int) -> None:
     target = next(before, None)
     if target is not None:
         target.append(reference)
+
+
+def _end_of_enclosing_field(paragraph, reference):
+    """The run holding the w:fldChar 'end' of a complex field whose result holds ``reference``, or None."""
+    depth, inside = 0, False
+    for node in paragraph.iter(W + "fldChar", W + "commentReference"):
+        if node.tag == W + "commentReference":
+            if node.getparent() is reference:
+                if depth <= 0:
+                    return None
+                inside = True
+            continue
+        kind = node.get(W + "fldCharType")
+        if kind == "begin":
+            depth += 1
+        elif kind == "end":
+            depth -= 1
+            if inside and depth <= 0:
+                return node.getparent()
+    return None
 
 
 def _content_control_of(paragraph):
