@@ -100,9 +100,14 @@ def _reviewer(select, ignore, playbook, max_mb, max_pages):
     options = ReviewOptions(limits=_limits(max_mb, max_pages), select=_split_ids(select),
                             ignore=_split_ids(ignore), playbook=playbook)
     try:
-        return Reviewer(options)
+        reviewer = Reviewer(options)
     except (PlaybookError, ModelError, ValueError) as exc:
         _fail(str(exc))
+    from reviewer.classify.classifier import version_note
+    note = version_note(reviewer.labeler.classifier) if reviewer.labeler.classifier else None
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return reviewer
 
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
