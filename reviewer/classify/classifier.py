@@ -83,17 +83,23 @@ class ClauseClassifier:
         from scipy.sparse import hstack
         return hstack([v.transform(inputs) for v in self.vectorizers]).tocsr()
 
-    def predict_proba(self, inputs: list[str]):
+    def features(self, inputs: list[str]):
+        """The TF-IDF rows of ``inputs`` (one CSR matrix); pass rows on to avoid computing them twice."""
+        return self._features(inputs)
+
+    def predict_proba(self, inputs: list[str], features=None):
         import numpy as np
         if not inputs:
             return np.zeros((0, len(self.labels)))
-        scores = self._features(inputs) @ self.coef.T + self.intercept
+        scores = (features if features is not None else self._features(inputs)) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(self.calib_a * scores + self.calib_b))
 
-    def top_features(self, text: str, label: str, k: int = 3) -> list[str]:
-        """The clause's words and word pairs that push hardest towards `label` (readable, unlike char n-grams)."""
+    def top_features(self, text: str, label: str, k: int = 3, row=None) -> list[str]:
+        """The clause's words and word pairs that push hardest towards `label` (readable, unlike char n-grams).
+        ``row``: the text's row of :meth:`features`, when the caller has it already."""
         import numpy as np
-        row = self._features([text])
+        if row is None:
+            row = self._features([text])
         words = len(self.vectorizers[0].vocabulary_)
         weights = self.coef[self.labels.index(label)]
         contrib = row.data * weights[row.indices] * (row.indices < words)

@@ -36,10 +36,15 @@ class Labeler:
 
     def score_many(self, items: list[tuple[Optional[str], str, str]]):
         """Per item (heading, text, context): {category: (score, reasons)} for every category."""
-        probs = None
+        out, inputs, _ = self._score(items)
+        return out, inputs
+
+    def _score(self, items: list[tuple[Optional[str], str, str]]):
+        probs = features = None
         inputs = [model_input(h, t, c) for h, t, c in items]
         if self.use_classifier and items:
-            probs = self.classifier.predict_proba(inputs)
+            features = self.classifier.features(inputs)  # once: probabilities and top words both read it
+            probs = self.classifier.predict_proba(inputs, features)
         out = []
         for i, (heading, text, context) in enumerate(items):
             hits = self.patterns.match(heading, f"{context}\n{text}" if context else text) if self.use_rules else []
@@ -57,20 +62,20 @@ class Labeler:
                     reasons.append(f"classifier {p_clf:.2f}")
                 scores[category] = (score, reasons, p_clf)
             out.append(scores)
-        return out, inputs
+        return out, inputs, features
 
     def label(self, clauses) -> None:
         """Sets `labels` on each clause: the categories scoring at or above the threshold."""
         from reviewer.segment.clauses import Label
         items = [(c.heading, c.text, c.context) for c in clauses]
-        scored, inputs = self.score_many(items)
-        for clause, scores, model_text in zip(clauses, scored, inputs):
+        scored, inputs, features = self._score(items)
+        for i, (clause, scores, model_text) in enumerate(zip(clauses, scored, inputs)):
             labels = []
             clause.scores = {category: round(v[0], 3) for category, v in scores.items()}
             for category, (score, reasons, p_clf) in scores.items():
                 if score >= self.threshold:
                     if self.use_classifier and p_clf >= 0.2:
-                        top = self.classifier.top_features(model_text, category)
+                        top = self.classifier.top_features(model_text, category, row=features[i])
                         if top:
                             reasons = [r if not r.startswith("classifier") else f"{r}: {', '.join(top)}"
                                        for r in reasons]
