@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -403,6 +404,14 @@ class VagueLexicon:
 
     def __init__(self, rules: list[VagueRule]):
         self._rules = rules
+        self._index = None  # LiteralIndex over every rule pattern, built on first use
+
+    def _candidates(self, text: str):
+        """ids of the patterns that could match ``text`` (None: all); see reviewer/literals.py."""
+        if self._index is None:
+            from reviewer.literals import LiteralIndex
+            self._index = LiteralIndex(rx for r in self._rules for rx in r.compiled)
+        return self._index.candidates(text)
 
     # -- loading ---------------------------------------------------------------
     @classmethod
@@ -499,7 +508,7 @@ class VagueLexicon:
             lead_in = ctx.lead_in_after
             if ctx.skip_all:
                 continue
-            for f in ctx.findings(rules):
+            for f in ctx.findings(rules, self._candidates(ctx.text)):
                 key = (f.rule, f.start)
                 if key not in seen:
                     seen.add(key)
@@ -569,7 +578,6 @@ class _Sentence:
         self.skip_all = (s.is_heading or s.is_definition or _looks_like_heading(self.text)
                          or _looks_like_definition(self.text) or bool(_RECITAL.match(body)))
         self.units = self._units()
-        self.markers = self._markers()
         self.inherit = lead_in_before and self.is_list_item
         self.lead_in_after = self._lead_in_after(lead_in_before)
 
@@ -595,6 +603,11 @@ class _Sentence:
             if a <= pos < b:
                 return a, b
         return self.units[-1]
+
+    @cached_property
+    def markers(self) -> list[_Marker]:
+        """Computed when a guard first needs them: most sentences have no candidate and never do."""
+        return self._markers()
 
     def _markers(self) -> list[_Marker]:
         t = self.text
@@ -654,11 +667,16 @@ class _Sentence:
         return before and self.is_list_item
 
     # -- matching ----------------------------------------------------------------
-    def findings(self, rules: list[VagueRule]) -> list[Finding]:
+    def findings(self, rules: list[VagueRule], active: Optional[set[int]] = None) -> list[Finding]:
+        """``active``: ids of the only patterns that can match here (a prefilter's answer); None runs all."""
+        if active is not None and not active:
+            return []
         cands = []  # (start, end, rule)
         for rule in rules:
             spans = None
             for rx in rule.compiled:
+                if active is not None and id(rx) not in active:
+                    continue
                 for m in rx.finditer(self.text):
                     a, b = (m.span("term") if "term" in rx.groupindex and m.group("term") is not None
                             else m.span())
