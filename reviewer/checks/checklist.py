@@ -141,6 +141,7 @@ class _Unit:
     evidence_text: str
     start: int
     end: int
+    active: Optional[set] = None  # ids of the mention patterns that could match (None: all)
 
 
 def _units(clauses: list[Clause]):
@@ -168,6 +169,9 @@ def _units(clauses: list[Clause]):
 def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list[ItemResult]:
     items = items if items is not None else default_checklist()
     units = list(_units(clauses))
+    index = _mention_index(items)
+    for unit in units:
+        unit.active = index.candidates(unit.text)
     results = []
     for item in items:
         if (select and not item.id.startswith(tuple(select))) or (ignore and item.id.startswith(tuple(ignore))):
@@ -176,16 +180,43 @@ def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list
     return results
 
 
-def _mentions(item: ChecklistItem, unit: _Unit) -> bool:
-    if any(p.search(unit.text) for p in item.strong):
+def _pattern_ids(item: ChecklistItem) -> Optional[frozenset]:
+    """ids of every pattern that can make a unit mention ``item``; None when a unit can without one."""
+    if any(not group for group in item.mentions):
+        return None  # an empty 'all' group holds everywhere the categories allow
+    return frozenset(id(p) for p in (*item.strong, *(p for group in item.mentions for p in group)))
+
+
+_INDEXES: dict = {}
+
+
+def _mention_index(items):
+    """A LiteralIndex over the items' strong and mention patterns (reviewer/literals.py), built once."""
+    from reviewer.literals import LiteralIndex
+    patterns = [p for item in items for p in (*item.strong, *(p for group in item.mentions for p in group))]
+    key = tuple(id(p) for p in patterns)
+    entry = _INDEXES.get(key)
+    if entry is None:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        entry = _INDEXES[key] = (patterns, LiteralIndex(patterns))  # the list keeps the ids valid
+    return entry[1]
+
+
+def _mentions(item: ChecklistItem, unit: _Unit, ids: Optional[frozenset] = None) -> bool:
+    active = unit.active  # the patterns that could match this unit; None: any of them
+    if active is not None and ids is not None and active.isdisjoint(ids):
+        return False  # none of the item's patterns can match here
+    if any(p.search(unit.text) for p in item.strong if active is None or id(p) in active):
         return True
     if item.categories and not any(unit.clause.scores.get(c, 0.0) >= GATE or c in unit.clause.label_names
                                    for c in item.categories):
         return False
-    return any(all(p.search(unit.text) for p in group) for group in item.mentions)
+    return any(all((active is None or id(p) in active) and p.search(unit.text) for p in group)
+               for group in item.mentions)
 
 
-def _measure(item: ChecklistItem, unit: _Unit) -> str:
+def _measure(item: ChecklistItem, unit: _Unit, memo: Optional[dict] = None) -> str:
     """The words that make the unit's statement measurable, or '' when there are none."""
     if item.measure_scope == "clause":
         clause = unit.clause
@@ -193,6 +224,14 @@ def _measure(item: ChecklistItem, unit: _Unit) -> str:
         text = f"{clause.heading or ''}\n{clause.lead}\n{body}"
     else:
         text = unit.text
+    if memo is None:
+        return _measure_text(item, text)
+    if text not in memo:  # the sentences of one clause share its text when the scope is the clause
+        memo[text] = _measure_text(item, text)
+    return memo[text]
+
+
+def _measure_text(item: ChecklistItem, text: str) -> str:
     text = _PLACEHOLDER.sub(" ", text)
     if _DISCRETION.search(text):
         return ""  # a measure one party may set or change at will measures nothing
@@ -215,10 +254,11 @@ def _measure(item: ChecklistItem, unit: _Unit) -> str:
 
 def _evaluate_item(item: ChecklistItem, units: list[_Unit]) -> ItemResult:
     met, vague = [], []
+    ids, memo = _pattern_ids(item), {}
     for unit in units:
-        if not _mentions(item, unit):
+        if not _mentions(item, unit, ids):
             continue
-        measure = _measure(item, unit)
+        measure = _measure(item, unit, memo)
         evidence = Evidence(unit.clause.id, unit.clause.page, unit.evidence_text, unit.start, unit.end, measure)
         (met if measure else vague).append(evidence)
     if met:
