@@ -80,6 +80,9 @@ class ClauseClassifier:
         return cls(vectorizers, np.array(coef), np.array(intercept), np.array(a), np.array(b), CATEGORIES, meta)
 
     def _features(self, inputs: list[str]):
+        from reviewer.classify.tfidf import TfidfTransform, features
+        if all(isinstance(v, TfidfTransform) for v in self.vectorizers):
+            return features(self.vectorizers, inputs)
         from scipy.sparse import hstack
         return hstack([v.transform(inputs) for v in self.vectorizers]).tocsr()
 
@@ -137,8 +140,11 @@ def _params(params: dict) -> dict:
 
 
 def load_classifier(weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FILE) -> ClauseClassifier:
+    """Load a saved model. Its TF-IDF steps run on ``reviewer.classify.tfidf`` (same numbers, no
+    scikit-learn import) unless a vectorizer setting needs scikit-learn itself."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from reviewer.classify.tfidf import TfidfTransform, supports
 
     if not weights_file.exists() or not meta_file.exists():
         raise ModelError(f"{weights_file}: no trained model; run `contract-review train`")
@@ -152,9 +158,14 @@ def load_classifier(weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FI
         vectorizers = []
         for i, (params, vocab) in enumerate(zip(meta["vectorizers"], meta["vocabularies"])):
             params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-            v = TfidfVectorizer(**params)
-            v.vocabulary_ = {term: j for j, term in enumerate(vocab)}
-            v.idf_ = arrays[f"idf_{i}"]
+            vocabulary = {term: j for j, term in enumerate(vocab)}
+            if supports(params):
+                v = TfidfTransform(params, vocabulary, arrays[f"idf_{i}"])
+            else:
+                from sklearn.feature_extraction.text import TfidfVectorizer
+                v = TfidfVectorizer(**params)
+                v.vocabulary_ = vocabulary
+                v.idf_ = arrays[f"idf_{i}"]
             vectorizers.append(v)
         classifier = ClauseClassifier(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"],
                                       arrays["calib_a"], arrays["calib_b"], tuple(meta["labels"]), meta)
@@ -171,10 +182,17 @@ def load_classifier(weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FI
 
 def version_note(classifier: ClauseClassifier) -> Optional[str]:
     """A message when the model was built with another scikit-learn than the one installed."""
-    import sklearn
     built = classifier.meta.get("versions", {}).get("scikit-learn")
-    if built and built != sklearn.__version__:
-        return (f"model built with scikit-learn {built}, this is {sklearn.__version__}; it loads (weights are plain "
+    if not built:
+        return None
+    try:  # the installed version without importing scikit-learn (slow to import)
+        from importlib.metadata import version
+        installed = version("scikit-learn")
+    except Exception:  # noqa: BLE001 - no distribution metadata: ask the package
+        import sklearn
+        installed = sklearn.__version__
+    if built != installed:
+        return (f"model built with scikit-learn {built}, this is {installed}; it loads (weights are plain "
                 "arrays), but rebuild it with `contract-review train` to be sure")
     return None
 

@@ -1,0 +1,158 @@
+"""TF-IDF features of a saved model without importing scikit-learn (about 0.7 s of every start-up).
+
+``TfidfTransform`` does what a fitted ``sklearn.feature_extraction.text.TfidfVectorizer``'s
+``transform`` does, step for step, so the numbers are the same to the last bit: count each
+in-vocabulary term per document (words with their bigrams, or ``char_wb`` n-grams of each
+whitespace-separated word padded with spaces), sorted columns, ``log(count) + 1`` when
+``sublinear_tf``, times ``idf``, then each row divided by its L2 norm summed in column order.
+``tests/test_classifier.py`` checks the result against scikit-learn's on the training data.
+
+Character n-grams never cross a word, so a word's n-grams are worked out once and cached: most
+words of a contract recur many times. Vectorizer settings this module does not implement are
+handed to scikit-learn (``supports``), so any model still loads and scores exactly as trained.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+# Settings the saved models use, and the values at which the other TfidfVectorizer settings
+# leave ``transform`` as implemented here. min_df, max_df, max_features and smooth_idf only
+# shape fitting (the vocabulary and idf), not transform.
+_IMPLEMENTED = {"analyzer", "ngram_range", "lowercase", "token_pattern", "sublinear_tf", "min_df", "max_df",
+                "max_features", "smooth_idf"}
+_DEFAULTS = {"input": "content", "encoding": "utf-8", "decode_error": "strict", "strip_accents": None,
+             "preprocessor": None, "tokenizer": None, "stop_words": None, "binary": False, "norm": "l2",
+             "use_idf": True, "vocabulary": None}
+
+
+def supports(params: dict) -> bool:
+    """True when ``TfidfTransform`` reproduces a TfidfVectorizer built with ``params``."""
+    for key, value in params.items():
+        if key in _IMPLEMENTED:
+            continue
+        if key not in _DEFAULTS or _DEFAULTS[key] != value:
+            return False
+    analyzer = params.get("analyzer", "word")
+    if analyzer not in ("word", "char_wb"):
+        return False
+    lo, hi = params.get("ngram_range", (1, 1))
+    return 1 <= lo <= hi
+
+
+class TfidfTransform:
+    """The transform half of a fitted TfidfVectorizer: ``vocabulary_``, ``idf_`` and ``transform``."""
+
+    def __init__(self, params: dict, vocabulary: dict[str, int], idf):
+        self.analyzer = params.get("analyzer", "word")
+        self.ngram_range = tuple(params.get("ngram_range", (1, 1)))
+        self.lowercase = params.get("lowercase", True)
+        self.sublinear_tf = params.get("sublinear_tf", False)
+        self.token_pattern = params.get("token_pattern", r"(?u)\b\w\w+\b")
+        self._tokens = re.compile(self.token_pattern).findall
+        self.vocabulary_ = vocabulary
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        self._word_cache: dict[str, list[int]] = {}
+
+    # -- terms -> column indices (the order within a document does not matter: columns are sorted)
+    def _word_columns(self, doc: str) -> list[int]:
+        vocab = self.vocabulary_
+        tokens = self._tokens(doc)
+        lo, hi = self.ngram_range
+        out = []
+        if lo == 1:
+            out = [vocab[t] for t in tokens if t in vocab]
+        n_tokens = len(tokens)
+        for n in range(max(lo, 2), min(hi + 1, n_tokens + 1)):
+            for i in range(n_tokens - n + 1):
+                j = vocab.get(" ".join(tokens[i:i + n]))
+                if j is not None:
+                    out.append(j)
+        return out
+
+    def _char_columns(self, doc: str) -> list[int]:
+        cache = self._word_cache
+        if len(cache) > 200_000:
+            cache.clear()
+        out: list[int] = []
+        for w in doc.split():
+            cols = cache.get(w)
+            if cols is None:
+                cols = cache[w] = self._char_word(w)
+            out.extend(cols)
+        return out
+
+    def _char_word(self, word: str) -> list[int]:
+        """scikit-learn's ``_char_wb_ngrams`` for one word, as vocabulary columns."""
+        vocab = self.vocabulary_
+        w = " " + word + " "
+        w_len = len(w)
+        lo, hi = self.ngram_range
+        cols = []
+        for n in range(lo, hi + 1):
+            offset = 0
+            j = vocab.get(w[offset:offset + n])
+            if j is not None:
+                cols.append(j)
+            while offset + n < w_len:
+                offset += 1
+                j = vocab.get(w[offset:offset + n])
+                if j is not None:
+                    cols.append(j)
+            if offset == 0:  # a short word (w_len < n) is counted once
+                break
+        return cols
+
+    def entries(self, docs: list[str]):
+        """(row, column, value) arrays of the tf-idf matrix of ``docs``, ordered by row then column."""
+        columns = self._char_columns if self.analyzer == "char_wb" else self._word_columns
+        all_cols: list[int] = []
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        for i, doc in enumerate(docs):
+            cols = columns(doc.lower() if self.lowercase else doc)
+            all_cols.extend(cols)
+            lengths[i] = len(cols)
+        n_cols = max(len(self.vocabulary_), 1)
+        keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths) * n_cols
+        keys += np.asarray(all_cols, dtype=np.int64)
+        keys, counts = np.unique(keys, return_counts=True)  # sorted: by document, then column
+        rows, cols = np.divmod(keys, n_cols)
+        data = counts.astype(np.float64)
+        if self.sublinear_tf:
+            np.log(data, data)
+            data += 1.0
+        data *= self.idf_[cols]
+        # L2 norm per row, its squares summed one after another as scikit-learn's loop does (a
+        # vectorised sum adds in another order and can differ in the last bit)
+        squares = data * data
+        bounds = np.searchsorted(rows, np.arange(len(docs) + 1))
+        norms = np.ones(len(docs), dtype=np.float64)
+        for i in range(len(docs)):
+            a, b = bounds[i], bounds[i + 1]
+            if b > a:
+                total = np.cumsum(squares[a:b])[-1]
+                if total != 0.0:
+                    norms[i] = np.sqrt(total)
+        data /= norms[rows]  # x / 1.0 is x: rows without a norm keep their values
+        return rows, cols, data
+
+    def transform(self, docs: list[str]):
+        return features([self], docs)
+
+
+def features(transforms: list[TfidfTransform], docs: list[str]):
+    """The column-wise concatenation of each transform's matrix: what ``hstack(...).tocsr()`` gives."""
+    from scipy.sparse import csr_matrix
+    rows, cols, data, offset = [], [], [], 0
+    for t in transforms:
+        r, c, d = t.entries(docs)
+        rows.append(r)
+        cols.append(c + offset)
+        data.append(d)
+        offset += len(t.vocabulary_)
+    rows_all = np.concatenate(rows)
+    order = np.argsort(rows_all, kind="stable")  # each row: the first transform's columns, then the next's
+    indptr = np.searchsorted(rows_all[order], np.arange(len(docs) + 1)).astype(np.int32)
+    return csr_matrix((np.concatenate(data)[order], np.concatenate(cols)[order].astype(np.int32), indptr),
+                      shape=(len(docs), offset))
