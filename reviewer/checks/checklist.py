@@ -15,6 +15,7 @@ from typing import Optional
 
 import yaml
 
+from reviewer import yamlfile
 from reviewer.checks.facts import PRIORITY, find_facts
 from reviewer.paths import RULES_DIR
 from reviewer.segment.clauses import TABLE_ROW, Clause
@@ -96,7 +97,7 @@ def _compile(pattern: str, where: str) -> re.Pattern:
 
 
 def load_checklist(path: Path = RULES_DIR / "checklist.yml") -> list[ChecklistItem]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlfile.load(path.read_text(encoding="utf-8"))
     items, seen = [], set()
     for raw in data.get("items", []):
         iid = raw.get("id", "?")

@@ -64,6 +64,7 @@ from typing import Iterable, Optional
 
 import yaml
 
+from reviewer import yamlfile
 from reviewer.paths import RULES_DIR
 
 KINDS = ("time", "effort", "frequency", "quality", "discretion")
@@ -424,7 +425,7 @@ class VagueLexicon:
         seen: dict[str, str] = {}
         for path in files:
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data = yamlfile.load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 raise ValueError(f"{path}: not valid YAML: {exc}") from None
             kind = data.get("kind")

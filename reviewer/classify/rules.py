@@ -41,6 +41,7 @@ from spacy.attrs import ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from reviewer import yamlfile
 from reviewer.paths import RULES_DIR
 
 #: The clause categories of spec/checklist.md, in the spec's order.
@@ -412,7 +413,7 @@ def default_patterns() -> RulePatterns:
 
 def _read_file(path: Path) -> list[Rule]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
