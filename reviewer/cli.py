@@ -197,10 +197,11 @@ def scan(folder, out, include, exclude, workers, timeout, fail_on, quiet, annota
     folder_resolved, out_resolved = folder.resolve(), out.resolve()
     if out_resolved == folder_resolved or folder_resolved in out_resolved.parents:
         _fail(f"{out}: the output folder must be outside the input folder {folder}")
-    _reviewer(select, ignore, playbook, max_mb, max_pages)  # fail fast on a bad playbook or model
+    reviewer = _reviewer(select, ignore, playbook, max_mb, max_pages)  # fail fast on a bad playbook or model
     settings = ScanSettings(select=_split_ids(select), ignore=_split_ids(ignore), playbook=playbook,
                             max_mb=max_mb, max_pages=max_pages, timeout=timeout)
-    results = run_scan(folder, out, settings, include=include, exclude=exclude, workers=workers, progress=not quiet)
+    results = run_scan(folder, out, settings, include=include, exclude=exclude, workers=workers, progress=not quiet,
+                       reviewer=reviewer)  # forked workers reuse its loaded rules and model
     errors = sum(1 for r in results if r["status"] == "error")
     click.echo(f"reviewed {len(results) - errors} contracts, {errors} errors; report: {out / 'index.html'}", err=True)
     if annotate:
