@@ -73,7 +73,7 @@ class TfidfTransform:
 
     def _char_columns(self, doc: str) -> list[int]:
         cache = self._word_cache
-        if len(cache) > 200_000:
+        if len(cache) > 50_000:  # a contract has far fewer distinct words; bounds a long scan
             cache.clear()
         out: list[int] = []
         for w in doc.split():
@@ -141,18 +141,33 @@ class TfidfTransform:
         return features([self], docs)
 
 
+CHUNK = 256  # documents at a time: the n-grams of a long contract are never all in memory at once
+
+
 def features(transforms: list[TfidfTransform], docs: list[str]):
     """The column-wise concatenation of each transform's matrix: what ``hstack(...).tocsr()`` gives."""
     from scipy.sparse import csr_matrix
-    rows, cols, data, offset = [], [], [], 0
+    offsets, offset = [], 0
     for t in transforms:
-        r, c, d = t.entries(docs)
-        rows.append(r)
-        cols.append(c + offset)
-        data.append(d)
+        offsets.append(offset)
         offset += len(t.vocabulary_)
-    rows_all = np.concatenate(rows)
-    order = np.argsort(rows_all, kind="stable")  # each row: the first transform's columns, then the next's
-    indptr = np.searchsorted(rows_all[order], np.arange(len(docs) + 1)).astype(np.int32)
-    return csr_matrix((np.concatenate(data)[order], np.concatenate(cols)[order].astype(np.int32), indptr),
-                      shape=(len(docs), offset))
+    data, indices, counts = [], [], []
+    for lo in range(0, len(docs), CHUNK):
+        part = docs[lo:lo + CHUNK]
+        rows, cols, vals = [], [], []
+        for t, off in zip(transforms, offsets):
+            r, c, d = t.entries(part)
+            rows.append(r)
+            cols.append(c + off)
+            vals.append(d)
+        rows_all = np.concatenate(rows)
+        order = np.argsort(rows_all, kind="stable")  # each row: the first transform's columns, then the next's
+        data.append(np.concatenate(vals)[order])
+        indices.append(np.concatenate(cols)[order].astype(np.int32))
+        counts.append(np.bincount(rows_all, minlength=len(part)))
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=indptr[1:])
+    return csr_matrix((np.concatenate(data) if data else np.zeros(0),
+                       np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32),
+                       indptr.astype(np.int32)), shape=(len(docs), offset))
