@@ -406,13 +406,35 @@ class VagueLexicon:
     def __init__(self, rules: list[VagueRule]):
         self._rules = rules
         self._index = None  # LiteralIndex over every rule pattern, built on first use
+        self._position = {id(rule): k for k, rule in enumerate(rules)}
 
     def _candidates(self, text: str):
         """ids of the patterns that could match ``text`` (None: all); see reviewer/literals.py."""
         if self._index is None:
             from reviewer.literals import LiteralIndex
             self._index = LiteralIndex(rx for r in self._rules for rx in r.compiled)
+            self._where = {id(rx): (k, j) for k, r in enumerate(self._rules) for j, rx in enumerate(r.compiled)}
         return self._index.candidates(text)
+
+    def _plan(self, rules: list[VagueRule], text: str, selected: Optional[set[int]] = None):
+        """The (rule, patterns) to run on ``text``, in rule and pattern order: only the patterns
+        whose required literals occur in it. ``selected``: positions of ``rules`` in the lexicon
+        (None: ``rules`` is every rule)."""
+        active = self._candidates(text)
+        if active is None:
+            return [(rule, rule.compiled) for rule in rules]
+        if not active:
+            return []
+        picked: dict[int, list[int]] = {}
+        for i in active:
+            k, j = self._where[i]
+            picked.setdefault(k, []).append(j)
+        plan = []
+        for k in sorted(picked):  # lexicon order, which ``rules`` keeps
+            if selected is None or k in selected:
+                rule = self._rules[k]
+                plan.append((rule, [rule.compiled[j] for j in sorted(picked[k])]))
+        return plan
 
     # -- loading ---------------------------------------------------------------
     @classmethod
@@ -499,6 +521,7 @@ class VagueLexicon:
         rules = self._selected(select, ignore)
         if not rules or not sentences:
             return []
+        selected = None if len(rules) == len(self._rules) else {self._position[id(r)] for r in rules}
         defined = _defined_terms(sentences)
         standards = any(PERFORMANCE_STANDARDS.search(s.text) for s in sentences)
         out: list[Finding] = []
@@ -509,7 +532,7 @@ class VagueLexicon:
             lead_in = ctx.lead_in_after
             if ctx.skip_all:
                 continue
-            for f in ctx.findings(rules, self._candidates(ctx.text)):
+            for f in ctx.findings(self._plan(rules, ctx.text, selected)):
                 key = (f.rule, f.start)
                 if key not in seen:
                     seen.add(key)
@@ -668,16 +691,12 @@ class _Sentence:
         return before and self.is_list_item
 
     # -- matching ----------------------------------------------------------------
-    def findings(self, rules: list[VagueRule], active: Optional[set[int]] = None) -> list[Finding]:
-        """``active``: ids of the only patterns that can match here (a prefilter's answer); None runs all."""
-        if active is not None and not active:
-            return []
+    def findings(self, plan) -> list[Finding]:
+        """``plan``: (rule, patterns) pairs to run, in rule order (VagueLexicon._plan)."""
         cands = []  # (start, end, rule)
-        for rule in rules:
+        for rule, patterns in plan:
             spans = None
-            for rx in rule.compiled:
-                if active is not None and id(rx) not in active:
-                    continue
+            for rx in patterns:
                 for m in rx.finditer(self.text):
                     a, b = (m.span("term") if "term" in rx.groupindex and m.group("term") is not None
                             else m.span())
