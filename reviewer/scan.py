@@ -149,6 +149,8 @@ def run_scan(folder: Path, out: Path, settings: ScanSettings, *, include=(), exc
         else:
             todo.append((path, rel, key))
     workers = workers or os.cpu_count() or 1
+    # largest files first: the small ones then fill the gaps, so no worker is left with a big file at the end
+    todo.sort(key=lambda item: -_size(item[0]))
     bar = _progress(len(todo), progress)
     _PRELOADED = (settings, reviewer) if reviewer is not None and _forks() else None
     try:
@@ -163,6 +165,13 @@ def run_scan(folder: Path, out: Path, settings: ScanSettings, *, include=(), exc
     ordered = [results[rel] for rel in sorted(results)]
     _write_portfolio(out, ordered)
     return ordered
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _forks() -> bool:
