@@ -19,6 +19,16 @@ def combine(p_classifier: float, p_rules: float, stack: dict | None = None) -> f
     return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
 
 
+class _Row:
+    """Row ``i`` of a CSR matrix as views of its arrays (what top_features reads), without scipy's slicing."""
+
+    __slots__ = ("data", "indices")
+
+    def __init__(self, matrix, i: int):
+        a, b = matrix.indptr[i], matrix.indptr[i + 1]
+        self.data, self.indices = matrix.data[a:b], matrix.indices[a:b]
+
+
 class Labeler:
     def __init__(self, patterns=None, classifier: Optional[ClauseClassifier] = None, *, use_rules: bool = True,
                  use_classifier: bool = True, threshold: float = THRESHOLD):
@@ -75,7 +85,7 @@ class Labeler:
             for category, (score, reasons, p_clf) in scores.items():
                 if score >= self.threshold:
                     if self.use_classifier and p_clf >= 0.2:
-                        top = self.classifier.top_features(model_text, category, row=features[i])
+                        top = self.classifier.top_features(model_text, category, row=_Row(features, i))
                         if top:
                             reasons = [r if not r.startswith("classifier") else f"{r}: {', '.join(top)}"
                                        for r in reasons]
