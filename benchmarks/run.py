@@ -169,7 +169,7 @@ def page_count(path: Path) -> int:
 
 def throughput(sizes: list[int], repeat: int, out: dict) -> None:
     print("\n## End-to-end throughput (text PDFs, one process, rules and model loaded)\n")
-    files = [generate.generate(n, fmt="pdf")[0] for n in sizes]
+    files = [generate.generate(n, fmt="both")[0] for n in sizes]
     review_and_report(files[0])  # warm: imports, lazy caches
     head = (f"{'file':22} {'pages':>5} {'pdfium p/s':>10} {'plumber p/s':>11} {'review p/s':>10} "
             f"{'cpu p/s':>8} {'vs pdfium':>9} {'vs plumber':>10} {'rows ok':>6} {'tables':>7}  target")
@@ -190,6 +190,14 @@ def throughput(sizes: list[int], repeat: int, out: dict) -> None:
         rows.append(row)
         print(f"{path.name:22} {n:5d} {n / pd_w:10.0f} {n / pl_w:11.1f} {pps:10.1f} {n / rv_c:8.1f} "
               f"{pd_w / rv_w:8.3f}x {pl_w / rv_w:9.2f}x {100 * rows_ok / max(rows_all, 1):5.1f}% {found:>3}/{drawn:<3}  {_mark(pps >= TARGET_PPS)} (>= {TARGET_PPS:.0f})")
+    docx_rows = []
+    for n in sizes:
+        path = generate.generate(n, fmt="docx")[0]
+        wall, cpu = best_of(lambda: review_and_report(path), repeat)
+        docx_rows.append({"file": path.name, "pages": n, "review_s": wall, "review_pps": n / wall})
+        print(f"{path.name:22} {n:5d} {'-':>10} {'-':>11} {n / wall:10.1f} {n / cpu:8.1f}   (DOCX twin of the PDF; "
+              f"pages as in the PDF)")
+    out["throughput_docx"] = docx_rows
     print("\nratios: 'vs pdfium' = raw PDFium time / review time (1.0 would be as fast as PDFium's plain text);"
           "\n        'vs plumber' = raw pdfplumber extract_text time / review time (above 1: faster than it);"
           "\n        'rows ok' = the generator's table rows read cell for cell under their header row;"
@@ -311,7 +319,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100], help="pages of the throughput PDFs")
     ap.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
     ap.add_argument("--scan-files", type=int, default=20)
-    ap.add_argument("--scan-repeat", type=int, default=1)
+    ap.add_argument("--scan-repeat", type=int, default=3, help="scan runs per worker count (best is kept)")
     ap.add_argument("--rss-pages", type=int, default=300)
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated: " + ", ".join(SECTIONS))
