@@ -106,6 +106,15 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
+def _review_and_write(path: str, rel: str, timeout: int, reports: str, key: str) -> dict:
+    """In the worker: review one file and write its JSON and HTML report, so the parent only
+    collects results (it would otherwise render every report itself, one after another)."""
+    result = _review_one(path, rel, timeout)
+    result["cache_key"] = key
+    _write_report(Path(reports), rel, result)
+    return result
+
+
 def _review_one(path: str, rel: str, timeout: int) -> dict:
     from reviewer.pipeline import error_result
     signal.signal(signal.SIGALRM, _alarm)
@@ -154,9 +163,10 @@ def run_scan(folder: Path, out: Path, settings: ScanSettings, *, include=(), exc
     bar = _progress(len(todo), progress)
     _PRELOADED = (settings, reviewer) if reviewer is not None and _forks() else None
     try:
-        for rel, key, result in _run_parallel(todo, settings, workers):
-            result["cache_key"] = key
-            _write_report(reports, rel, result)
+        for rel, key, result, written in _run_parallel(todo, settings, workers, reports):
+            if not written:  # an error the parent recorded (the worker crashed on the file)
+                result["cache_key"] = key
+                _write_report(reports, rel, result)
             results[rel] = result
             bar(rel)
     finally:
@@ -179,7 +189,8 @@ def _forks() -> bool:
     return multiprocessing.get_start_method(allow_none=False) == "fork"
 
 
-def _run_parallel(todo, settings, workers):
+def _run_parallel(todo, settings, workers, reports: Path):
+    """Yields (rel, key, result, written): written when the worker wrote the report itself."""
     pending = list(todo)
     attempts: dict[str, int] = {}
     while pending:
@@ -187,12 +198,12 @@ def _run_parallel(todo, settings, workers):
         size = 1 if any(attempts.values()) else min(workers, max(1, len(batch)))
         try:
             with ProcessPoolExecutor(max_workers=size, initializer=_init_worker, initargs=(settings,)) as pool:
-                futures = {pool.submit(_review_one, str(p), rel, settings.timeout): (p, rel, key)
-                           for p, rel, key in batch}
+                futures = {pool.submit(_review_and_write, str(p), rel, settings.timeout, str(reports), key):
+                           (p, rel, key) for p, rel, key in batch}
                 for future in as_completed(futures):
                     p, rel, key = futures[future]
                     try:
-                        yield rel, key, future.result()
+                        yield rel, key, future.result(), True
                     except BrokenProcessPool:
                         pending.append((p, rel, key))
         except BrokenProcessPool:
@@ -202,7 +213,7 @@ def _run_parallel(todo, settings, workers):
         for p, rel, key in pending:
             attempts[rel] = attempts.get(rel, 0) + 1
             if attempts[rel] > 1:
-                yield rel, key, error_result(rel, f"{rel}: the reviewer process crashed on this file")
+                yield rel, key, error_result(rel, f"{rel}: the reviewer process crashed on this file"), False
             else:
                 retry.append((p, rel, key))
         pending = retry
