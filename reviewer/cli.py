@@ -274,19 +274,11 @@ def train(data, skip_cv):
     """Rebuild the clause classifier from the labelled clauses (fixed seed) and write the model card."""
     from reviewer.classify import train as t
     from reviewer.classify.classifier import META_FILE, WEIGHTS_FILE
-    from reviewer.classify.rules import default_patterns
     from reviewer.paths import MODELS_DIR
+    records, _, test_part, patterns, held_out = _held_out_evaluation(data, "train")
+    click.echo(f"held-out ({len(test_part)} clauses, {len({r['doc'] for r in test_part})} documents):")
+    click.echo(t.format_table(held_out))
     try:
-        records = t.load_dataset(data) if data else t.load_dataset()
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        train_part, test_part = t.split_by_document(records)
-        patterns = default_patterns()
-        held_model = t.fit(train_part, patterns)
-        held_out = t.evaluate_sources(held_model, test_part, patterns)
-        click.echo(f"held-out ({len(test_part)} clauses, {len({r['doc'] for r in test_part})} documents):")
-        click.echo(t.format_table(held_out))
         cv = t.cross_validate(records) if not skip_cv else held_out["classifier"]
         model = t.fit(records, patterns)
     except ValueError as exc:  # scikit-learn: too few documents or examples of a category to split and fit
@@ -313,6 +305,16 @@ def evaluate(labels, docs, data):
         click.echo(format_contract_eval(report))
         return
     from reviewer.classify import train as t
+    _, train_part, test_part, _, results = _held_out_evaluation(data, "evaluate")
+    click.echo(f"clause labelling, held-out split by document ({len(test_part)} clauses, "
+               f"{len({r['doc'] for r in test_part})} documents; trained on {len(train_part)}):")
+    click.echo(t.format_table(results))
+
+
+def _held_out_evaluation(data, purpose: str):
+    """Load the labelled clauses, fit on 80% of the documents and score rules, classifier and
+    combined on the rest: what `train` reports before refitting on everything, and what `eval` prints."""
+    from reviewer.classify import train as t
     from reviewer.classify.rules import default_patterns
     try:
         records = t.load_dataset(data) if data else t.load_dataset()
@@ -323,8 +325,6 @@ def evaluate(labels, docs, data):
         patterns = default_patterns()
         model = t.fit(train_part, patterns)
         results = t.evaluate_sources(model, test_part, patterns)
-    except ValueError as exc:
-        _fail(f"{data or 'training/clauses'}: too little data to evaluate on ({exc})")
-    click.echo(f"clause labelling, held-out split by document ({len(test_part)} clauses, "
-               f"{len({r['doc'] for r in test_part})} documents; trained on {len(train_part)}):")
-    click.echo(t.format_table(results))
+    except ValueError as exc:  # scikit-learn: too few documents or examples of a category to split and fit
+        _fail(f"{data or 'training/clauses'}: too little data to {purpose} on ({exc})")
+    return records, train_part, test_part, patterns, results
