@@ -71,26 +71,7 @@ def best_of(fn, repeat: int) -> tuple[float, float]:
 
 # -- raw readers -------------------------------------------------------------------------------
 
-def raw_pdfium(path: Path) -> None:
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-    finally:
-        pdf.close()
-
-
-def raw_plumber(path: Path) -> None:
-    import pdfplumber
-    with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.close()
+from extract_speed import raw_pdfium, raw_plumber  # noqa: E402  (one copy of the raw readers)
 
 
 # -- the reviewer -----------------------------------------------------------------------------

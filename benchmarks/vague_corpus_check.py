@@ -29,27 +29,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from reviewer.checks.vague import SentenceInput, VagueLexicon  # noqa: E402
+from reviewer.evaluate import finding_matches  # noqa: E402
 
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
-WORD = re.compile(r"[a-z0-9]+")
 SENTENCE_CUT = re.compile(r"(?<=\.)\s+(?=[A-Z])")
 BLOCK_CUT = re.compile(r"\n[ \t]*\n")
 
 
-def words(s: str) -> list[str]:
-    return WORD.findall((s or "").lower())
-
-
 def matches(finding, gold) -> bool:
-    """The scorer's rule (shared/tools/score-corpus.py)."""
-    key = max(words(gold["phrase"]), key=len, default="")
-    text = finding.text
-    if not key or key not in words(text) + words(text.replace("-", " ")):
-        return False
-    ctx, sent = set(words(gold["context"])), set(words(finding.sentence or text))
-    if not ctx or not sent:
-        return False
-    return len(ctx & sent) / min(len(ctx), len(sent)) >= 0.5
+    """The scorer's rule (shared/tools/score-corpus.py), as reviewer.evaluate applies it."""
+    return finding_matches({"text": finding.text, "sentence": finding.sentence}, gold)
 
 
 def extract(path: Path) -> list[tuple[str, int | None]]:

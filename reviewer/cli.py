@@ -24,6 +24,18 @@ def _limits(max_mb: int, max_pages: int):
     return Limits(max_bytes=max_mb * 1024 * 1024, max_pages=max_pages)
 
 
+def _read(file: Path, max_mb: int, max_pages: int):
+    """The contract's Document, or exit 2 with one line naming the file and the cause."""
+    from reviewer.errors import ReviewError
+    from reviewer.extract import extract as run_extract
+    if not file.exists():
+        _fail(f"{file}: no such file")
+    try:
+        return run_extract(file, _limits(max_mb, max_pages))
+    except ReviewError as exc:
+        _fail(exc.message)
+
+
 limit_options = [
     click.option("--max-mb", default=50, show_default=True, help="Refuse files larger than this many MiB."),
     click.option("--max-pages", default=2000, show_default=True, help="Refuse PDFs with more pages than this."),
@@ -52,14 +64,7 @@ def main():
 @with_limits
 def extract(file: Path, fmt: str, max_mb: int, max_pages: int):
     """Print the structured text of FILE: blocks with pages, headings, clause numbers and tables."""
-    from reviewer.errors import ReviewError
-    from reviewer.extract import extract as run_extract
-    if not file.exists():
-        _fail(f"{file}: no such file")
-    try:
-        doc = run_extract(file, _limits(max_mb, max_pages))
-    except ReviewError as exc:
-        _fail(exc.message)
+    doc = _read(file, max_mb, max_pages)
     if fmt == "json":
         click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -228,16 +233,8 @@ def _annotate_scan(folder, out, results, author, initials, workers) -> None:
 def classify(file: Path, fmt: str, show_all: bool, max_mb: int, max_pages: int):
     """Print FILE's clauses with their labels, scores and reasons (rule IDs, the classifier's top words)."""
     from reviewer.classify.labeler import Labeler
-    from reviewer.errors import ReviewError
-    from reviewer.extract import extract as run_extract
     from reviewer.segment.clauses import segment
-    if not file.exists():
-        _fail(f"{file}: no such file")
-    try:
-        doc = run_extract(file, _limits(max_mb, max_pages))
-    except ReviewError as exc:
-        _fail(exc.message)
-    clauses = segment(doc)
+    clauses = segment(_read(file, max_mb, max_pages))
     Labeler.default().label(clauses)
     if fmt == "json":
         click.echo(json.dumps([c.to_dict() for c in clauses], ensure_ascii=False, indent=2))
