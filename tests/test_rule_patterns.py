@@ -1,6 +1,7 @@
 """The clause category patterns (rules/patterns/*.yml) and their engine (reviewer/classify/rules.py)."""
 from __future__ import annotations
 
+import json
 import math
 import re
 import textwrap
@@ -114,24 +115,88 @@ def test_overlapping_hits_of_one_rule_keep_the_longest():
     assert [h.matched for h in hits] == ["Service Level Agreement"]
 
 
-def test_gated_matching_finds_exactly_what_one_big_matcher_finds():
-    """The engine runs each token pattern only when its anchor words occur; that must not lose hits."""
-    nlp = PATTERNS.nlp
+def _reference_hits(patterns: RulePatterns):
+    """What one spaCy Matcher (greedy LONGEST) and one PhraseMatcher per side find: the reference."""
+    nlp = patterns.nlp
     big = {w: Matcher(nlp.vocab) for w in ("heading", "text")}
     phrases = {w: PhraseMatcher(nlp.vocab, attr="LOWER") for w in ("heading", "text")}
-    for rule in PATTERNS:
+    for rule in patterns:
         if rule.tokens:
             big[rule.where].add(rule.id, [list(p) for p in rule.tokens], greedy="LONGEST")
         else:
             phrases[rule.where].add(rule.id, [nlp.make_doc(p) for p in rule.phrases])
+
+    def hits(where: str, string: str) -> list[tuple]:
+        doc = nlp.make_doc(string)
+        spans = sorted(list(big[where](doc)) + list(phrases[where](doc)), key=lambda m: (m[1], -m[2], m[0]))
+        kept_end: dict[int, int] = {}
+        out = []
+        for key, start, end in spans:
+            if kept_end.get(key, -1) >= end:
+                continue
+            kept_end[key] = end
+            span = doc[start:end]
+            out.append((nlp.vocab.strings[key], span.start_char, span.end_char, span.text))
+        return out
+
+    return hits
+
+
+def _training_strings() -> list[str]:
+    strings = set()
+    for path in sorted((RULES_DIR.parent / "training" / "clauses").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            strings.add(record["text"])
+            if record.get("heading"):
+                strings.add(record["heading"])
+    return sorted(strings)
+
+
+def test_compiled_matching_finds_exactly_what_spacy_matcher_finds():
+    """Token patterns run as regexes over word codes (token_regex); the hits, offsets and
+    matched text must be those of spaCy's Matcher with greedy LONGEST, on every example,
+    every training clause and heading, and one long string holding every example."""
+    reference = _reference_hits(PATTERNS)
     strings = {ex for rule in PATTERNS for ex in rule.match_examples + rule.no_match_examples}
-    strings |= {" ".join(sorted(strings))}  # one long string holding every word
+    strings |= {" ".join(sorted(strings))}
+    strings |= set(_training_strings())
+    assert len(strings) > 4000
+    compared = 0
     for where in ("heading", "text"):
-        for string in strings:
-            doc = nlp.make_doc(string)
-            expected = {nlp.vocab.strings[k] for k, _, _ in list(big[where](doc)) + list(phrases[where](doc))}
-            got = {h.rule_id for h in _hits(PATTERNS, where, string)}
-            assert got == expected, (where, string)
+        for string in sorted(strings):
+            got = [(h.rule_id, h.start, h.end, h.matched) for h in _hits(PATTERNS, where, string)]
+            assert got == reference(where, string), (where, string)
+            compared += len(got)
+    assert compared > 10000
+
+
+def test_overlapping_matches_that_need_spacy_to_decide_still_come_out_right(tmp_path):
+    """A longer match starting inside a shorter one: spaCy would keep the shorter match at the
+    earlier start; the engine hands such cases to spaCy's Matcher for that rule."""
+    (tmp_path / "sla.yml").write_text(textwrap.dedent("""\
+        category: sla
+        patterns:
+          - id: SLA-TEXT-001
+            doc: test
+            where: text
+            weight: 0.5
+            tokens: [{"LOWER": "a"}, {"LOWER": {"IN": ["b", "c"]}, "OP": "*"}]
+            examples: {match: ["a b"], no_match: ["b"]}
+          - id: SLA-TEXT-002
+            doc: test
+            where: text
+            weight: 0.5
+            tokens: [[{"LOWER": "x"}, {"LOWER": "y", "OP": "?"}, {"LOWER": "z", "OP": "?"}],
+                     [{"LOWER": "y"}, {"LOWER": "z"}, {"LOWER": "w"}, {"LOWER": "v"}]]
+            examples: {match: ["x"], no_match: ["w"]}
+    """), encoding="utf-8")
+    patterns = RulePatterns.load(tmp_path)
+    reference = _reference_hits(patterns)
+    for string in ["a b a b c", "x y z w v", "x y z", "x x y z w v x", "y z w v x y"]:
+        got = [(h.rule_id, h.start, h.end, h.matched) for h in patterns.match(None, string)]
+        assert got == reference("text", string), string
+    assert [h.matched for h in patterns.match(None, "x y z w v")] == ["x", "y z w v"]
 
 
 def test_default_patterns_are_loaded_once():

@@ -37,11 +37,12 @@ from typing import Any, Iterable
 
 import spacy
 import yaml
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from reviewer import yamlfile
+from reviewer.classify import token_regex
 from reviewer.paths import RULES_DIR
 
 #: The clause categories of spec/checklist.md, in the spec's order.
@@ -142,133 +143,98 @@ class _Side:
     """The matchers of one side (heading or text).
 
     Phrase patterns share one ``PhraseMatcher`` (fast whatever its size). Token patterns
-    are where the time goes: spaCy evaluates every ``IN``/``REGEX`` predicate on every
-    token, so one Matcher holding ~150 patterns costs milliseconds per clause. Each token
-    pattern therefore gets its own ``Matcher``, run only when the string can match it:
-    when, for one of its alternatives, every required token that tests ``LOWER``/``ORTH``
-    (a word, an ``IN`` list, a ``REGEX``) or a lexical flag (``LIKE_NUM``, ``LIKE_EMAIL`` ...)
-    is satisfied by some word of the string. Patterns with an alternative that has no such
-    token share one Matcher that always runs. The hits are exactly those of one big
-    Matcher, found several times faster. What each distinct word satisfies is cached.
+    run as regexes over per-token condition codes (``token_regex``), each only when the
+    string holds, for one of its alternatives, a word meeting every condition of every
+    required token. Its hits are exactly those of spaCy's ``Matcher`` with
+    ``greedy="LONGEST"`` (the tests compare the two on every training clause); where the
+    regex form cannot tell (see ``longest_non_overlapping``) the rule's own ``Matcher``
+    answers. A token pattern the compiler does not translate keeps a ``Matcher``.
     """
 
     def __init__(self, vocab):
         self.vocab = vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
-        self.always = Matcher(vocab, validate=True)
         self.has_phrases = False
-        self.has_always = False
-        self.gated: list[Matcher] = []
-        self.alternatives: list[list[frozenset[int]]] = []  # per gated matcher
-        self.conditions: list[tuple] = []
-        self.cond_ids: dict[tuple, int] = {}
-        self.cond_matchers: dict[int, set[int]] = {}  # condition -> gated matchers using it
-        self._cache: dict[int, tuple[int, ...]] = {}  # orth id -> conditions it satisfies
+        self.tests = token_regex.TokenTests(vocab)
+        self.compiled: list[tuple[int, list[token_regex.CompiledPattern], list]] = []  # key, alts, patterns
+        self.by_condition: dict[int, set[int]] = {}  # condition -> compiled rules that require it
+        self.ungated: set[int] = set()  # compiled rules with an alternative that requires nothing
+        self.spacy_rules: list[Matcher] = []
+        self._reference: dict[int, Matcher] = {}
+        self._code_infos: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
 
     def add_tokens(self, rule: "Rule") -> None:
         patterns = [list(p) for p in rule.tokens]
-        conditions = [_conditions(p) for p in patterns]
-        if any(not c for c in conditions):
-            self.always.add(rule.id, patterns, greedy="LONGEST")
-            self.has_always = True
+        alternatives = [token_regex.compile_pattern(p, self.tests) for p in patterns]
+        if any(a is None for a in alternatives):
+            matcher = Matcher(self.vocab, validate=True)
+            matcher.add(rule.id, patterns, greedy="LONGEST")
+            self.spacy_rules.append(matcher)
             return
-        matcher = Matcher(self.vocab, validate=True)
-        matcher.add(rule.id, patterns, greedy="LONGEST")
-        index = len(self.gated)
-        self.gated.append(matcher)
-        alternatives = []
-        for alt in conditions:
-            ids = frozenset(self._condition_id(c) for c in alt)
-            for cid in ids:
-                self.cond_matchers.setdefault(cid, set()).add(index)
-            alternatives.append(ids)
-        self.alternatives.append(alternatives)
-
-    def _condition_id(self, condition: tuple) -> int:
-        cid = self.cond_ids.get(condition)
-        if cid is None:
-            cid = self.cond_ids[condition] = len(self.conditions)
-            attr, kind, value = condition
-            test = re.compile(value).search if kind == "regex" else value
-            self.conditions.append((attr, kind, test))
-            self._cache.clear()
-        return cid
-
-    def _word_conditions(self, orth: int) -> tuple[int, ...]:
-        found = self._cache.get(orth)
-        if found is None:
-            lex = self.vocab[orth]
-            strings = {"LOWER": lex.lower_, "ORTH": lex.orth_}
-            hit = []
-            for cid, (attr, kind, test) in enumerate(self.conditions):
-                if kind == "flag":
-                    ok = getattr(lex, attr.lower())
-                elif kind == "words":
-                    ok = strings[attr] in test
-                else:
-                    ok = test(strings[attr]) is not None
-                if ok:
-                    hit.append(cid)
-            found = tuple(hit)
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[orth] = found
-        return found
+        index = len(self.compiled)
+        self._code_infos.clear()
+        self.compiled.append((self.vocab.strings.add(rule.id), alternatives, patterns))
+        for alt in alternatives:
+            if not alt.required:
+                self.ungated.add(index)
+            for cid in alt.required:
+                self.by_condition.setdefault(cid, set()).add(index)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         spans: list[tuple[int, int, int]] = []
         if self.has_phrases:
             spans.extend(self.phrases(doc))
-        if self.has_always:
-            spans.extend(self.always(doc))
-        if self.gated and len(doc):
-            satisfied: set[int] = set()
-            for orth in set(doc.to_array(ORTH).tolist()):
-                satisfied.update(self._word_conditions(orth))
-            candidates: set[int] = set()
-            for cid in satisfied:
-                candidates.update(self.cond_matchers.get(cid, ()))
-            for i in sorted(candidates):
-                if any(alt <= satisfied for alt in self.alternatives[i]):
-                    spans.extend(self.gated[i](doc))
+        for matcher in self.spacy_rules:
+            spans.extend(matcher(doc))
+        if self.compiled and len(doc):
+            self._match_compiled(doc, spans)
         return spans
 
+    def _match_compiled(self, doc: Doc, spans: list) -> None:
+        code = self.tests.code
+        codes = [code(orth) for orth in doc.to_array(ORTH).tolist()]
+        satisfied: set[int] = set()
+        candidates = set(self.ungated)
+        for word_code in set(codes):
+            if word_code:
+                conditions, rules = self._code_info(word_code)
+                satisfied |= conditions
+                candidates |= rules
+        if not candidates:
+            return
+        string, at = token_regex.encode(codes)
+        for index in sorted(candidates):
+            key, alternatives, patterns = self.compiled[index]
+            ends: dict[int, int] = {}
+            for alt in alternatives:
+                if alt.required <= satisfied:
+                    token_regex.find(alt, string, at, ends)
+            if not ends:
+                continue
+            kept = token_regex.longest_non_overlapping(ends)
+            if kept is None:
+                spans.extend(self._reference_matcher(index)(doc))
+            else:
+                spans.extend((key, start, end) for start, end in kept)
 
-_FLAGS = ("LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_DIGIT", "IS_ALPHA", "IS_PUNCT", "IS_UPPER", "IS_TITLE")
+    def _code_info(self, word_code: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The conditions a word code stands for, and the compiled rules requiring any of them."""
+        info = self._code_infos.get(word_code)
+        if info is None:
+            conditions = frozenset(ord(c) - token_regex.FIRST_CODE for c in word_code)
+            rules = frozenset(i for cid in conditions for i in self.by_condition.get(cid, ()))
+            if len(self._code_infos) > 100_000:
+                self._code_infos.clear()
+            info = self._code_infos[word_code] = (conditions, rules)
+        return info
 
-
-def _required(token: dict) -> bool:
-    op = str(token.get("OP", "1"))
-    if op in ("?", "*", "!"):
-        return False
-    m = re.fullmatch(r"\{(\d*),?(\d*)\}", op)
-    if m:
-        return bool(m.group(1)) and int(m.group(1)) >= 1
-    return True  # no OP, "+", "1"
-
-
-def _conditions(pattern: list[dict]) -> list[tuple]:
-    """What a string must contain for ``pattern`` to match: one condition per required
-    token that tests ``LOWER``/``ORTH`` (a word, an ``IN`` list, a ``REGEX``) or a lexical
-    flag set to true."""
-    out = []
-    for token in pattern:
-        if not _required(token):
-            continue
-        for attr in ("LOWER", "ORTH"):
-            value = token.get(attr)
-            norm = str.lower if attr == "LOWER" else str
-            if isinstance(value, str):
-                out.append((attr, "words", frozenset([norm(value)])))
-            elif (isinstance(value, dict) and set(value) == {"IN"} and value["IN"]
-                  and all(isinstance(v, str) for v in value["IN"])):
-                out.append((attr, "words", frozenset(norm(v) for v in value["IN"])))
-            elif isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str):
-                out.append((attr, "regex", value["REGEX"]))
-        for flag in _FLAGS:
-            if token.get(flag) is True:
-                out.append((flag, "flag", True))
-    return out
+    def _reference_matcher(self, index: int) -> Matcher:
+        matcher = self._reference.get(index)
+        if matcher is None:
+            key, _, patterns = self.compiled[index]
+            matcher = self._reference[index] = Matcher(self.vocab)
+            matcher.add(key, patterns, greedy="LONGEST")
+        return matcher
 
 
 class RulePatterns:
@@ -343,21 +309,23 @@ class RulePatterns:
         spans.sort(key=lambda m: (m[1], -m[2], m[0]))
         kept_end: dict[int, int] = {}
         hits: list[RuleHit] = []
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
         for key, start, end in spans:
             if kept_end.get(key, -1) >= end:
                 continue
             kept_end[key] = end
             rule = self._key_to_rule[key]
-            span = doc[start:end]
+            start_char = offsets[start][0]
+            end_char = offsets[end - 1][0] + offsets[end - 1][1]
             hits.append(
                 RuleHit(
                     rule_id=rule.id,
                     category=rule.category,
                     weight=rule.weight,
                     where=where,
-                    start=span.start_char,
-                    end=span.end_char,
-                    matched=span.text,
+                    start=start_char,
+                    end=end_char,
+                    matched=string[start_char:end_char],
                 )
             )
         return hits
