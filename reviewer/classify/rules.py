@@ -192,7 +192,7 @@ class _Side:
 
     def _match_compiled(self, doc: Doc, spans: list) -> None:
         code = self.tests.code
-        codes = [code(orth) for orth in doc.to_array(ORTH).tolist()]
+        codes = list(map(code, doc.to_array(ORTH).tolist()))
         satisfied: set[int] = set()
         candidates = set(self.ungated)
         for word_code in set(codes):
@@ -202,13 +202,10 @@ class _Side:
                 candidates |= rules
         if not candidates:
             return
-        string, at = token_regex.encode(codes)
-        for index in sorted(candidates):
-            key, alternatives, patterns = self.compiled[index]
-            ends: dict[int, int] = {}
-            for alt in alternatives:
-                if alt.required <= satisfied:
-                    token_regex.find(alt, string, at, ends)
+        string = token_regex.SEPARATOR.join(codes) + token_regex.SEPARATOR
+        for index in candidates:
+            key, alternatives, _ = self.compiled[index]
+            ends = token_regex.longest_at_each_start(alternatives, string, satisfied)
             if not ends:
                 continue
             kept = token_regex.longest_non_overlapping(ends)

@@ -183,25 +183,24 @@ def _quantifier(low: int, high: Optional[int]) -> str:
     return "?" if (low, high) == (0, 1) else f"{{{low},{high}}}"
 
 
-def encode(codes: list[str]) -> tuple[str, dict[int, int]]:
-    """The code string of a document's tokens, and token index by character offset."""
-    at: dict[int, int] = {}
-    pos = 0
-    for i, code in enumerate(codes):
-        at[pos] = i
-        pos += len(code) + 1
-    at[pos] = len(codes)
-    return SEPARATOR.join(codes) + SEPARATOR, at
+def longest_at_each_start(alternatives: Iterable[CompiledPattern], string: str,
+                          satisfied: set[int]) -> dict[int, int]:
+    """Token start -> end of the longest match there, over the alternatives ``satisfied`` allows.
 
-
-def find(pattern: CompiledPattern, string: str, at: dict[int, int], ends: dict[int, int]) -> None:
-    """Record in ``ends`` the longest match of ``pattern`` at each token where one starts."""
-    for m in pattern.regex.finditer(string):
-        start, end = m.span(1)
-        if end > start:
-            s, e = at[start], at[end]
-            if ends.get(s, -1) < e:
-                ends[s] = e
+    ``string`` is the document's word codes, each followed by ``SEPARATOR``.
+    """
+    ends: dict[int, int] = {}
+    count = string.count
+    for alt in alternatives:
+        if alt.required <= satisfied:
+            for m in alt.regex.finditer(string):
+                start, end = m.span(1)
+                if end > start:
+                    first = count(SEPARATOR, 0, start)
+                    last = first + count(SEPARATOR, start, end)
+                    if ends.get(first, -1) < last:
+                        ends[first] = last
+    return ends
 
 
 def longest_non_overlapping(ends: dict[int, int]) -> Optional[list[tuple[int, int]]]:
@@ -211,6 +210,8 @@ def longest_non_overlapping(ends: dict[int, int]) -> Optional[list[tuple[int, in
     overlapping a longer one that starts inside it, where spaCy would also have tried the
     shorter matches at the same start (the caller then asks spaCy).
     """
+    if len(ends) == 1:
+        return list(ends.items())
     pairs = sorted(ends.items(), key=lambda p: (p[1] - p[0], -p[0]), reverse=True)
     taken: set[int] = set()
     kept = []
