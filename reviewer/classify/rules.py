@@ -25,7 +25,9 @@ A pattern file::
 The pipeline is ``spacy.blank("en")``: there is no tagger or lemmatizer, so
 token patterns use ``LOWER`` (with ``IN`` lists for inflections), ``REGEX``,
 ``LIKE_NUM`` and the like; attributes that need a trained pipeline (``LEMMA``,
-``POS`` ...) are refused at load time.
+``POS`` ...) are refused at load time. Token patterns are written in spaCy's
+``Matcher`` syntax and mean what spaCy's ``Matcher`` means by them; for speed they
+run compiled to regexes (``token_regex``), which the tests hold to spaCy's answers.
 """
 from __future__ import annotations
 
