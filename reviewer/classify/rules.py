@@ -32,6 +32,7 @@ run compiled to regexes (``token_regex``), which the tests hold to spaCy's answe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -145,13 +146,15 @@ class _Side:
     """The matchers of one side (heading or text).
 
     Phrase patterns share one ``PhraseMatcher`` (fast whatever its size). Token patterns
-    run as regexes over per-token condition codes (``token_regex``), each only when the
-    string holds, for one of its alternatives, a word meeting every condition of every
-    required token. Its hits are exactly those of spaCy's ``Matcher`` with
+    run as regexes over per-token condition codes (``token_regex``), each alternative only
+    when the string holds a word meeting each condition of its required tokens. Its hits are exactly those of spaCy's ``Matcher`` with
     ``greedy="LONGEST"`` (the tests compare the two on every training clause); where the
     regex form cannot tell (see ``longest_non_overlapping``) the rule's own ``Matcher``
     answers. A token pattern the compiler does not translate keeps a ``Matcher``.
     """
+
+    #: strings whose conditions are counted before each alternative is re-anchored on its rarest one
+    ANCHOR_SAMPLE = 400
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -159,11 +162,14 @@ class _Side:
         self.has_phrases = False
         self.tests = token_regex.TokenTests(vocab)
         self.compiled: list[tuple[int, list[token_regex.CompiledPattern], list]] = []  # key, alts, patterns
-        self.by_condition: dict[int, set[int]] = {}  # condition -> compiled rules that require it
-        self.ungated: set[int] = set()  # compiled rules with an alternative that requires nothing
+        self.alternatives: list[tuple[int, token_regex.CompiledPattern]] = []  # (rule index, alternative)
+        self.by_anchor: dict[int, list[int]] = {}  # condition -> alternatives anchored on it
+        self.unanchored: list[int] = []  # alternatives that require nothing
         self.spacy_rules: list[Matcher] = []
         self._reference: dict[int, Matcher] = {}
-        self._code_infos: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        self._code_infos: dict[str, tuple[frozenset[int], tuple[int, ...]]] = {}
+        self._frequency: Counter = Counter()
+        self._sampled = 0
 
     def add_tokens(self, rule: "Rule") -> None:
         patterns = [list(p) for p in rule.tokens]
@@ -174,13 +180,21 @@ class _Side:
             self.spacy_rules.append(matcher)
             return
         index = len(self.compiled)
-        self._code_infos.clear()
         self.compiled.append((self.vocab.strings.add(rule.id), alternatives, patterns))
-        for alt in alternatives:
-            if not alt.required:
-                self.ungated.add(index)
-            for cid in alt.required:
-                self.by_condition.setdefault(cid, set()).add(index)
+        self.alternatives.extend((index, alt) for alt in alternatives)
+        self._anchor()
+
+    def _anchor(self) -> None:
+        """Index each alternative under one required condition, the rarest seen so far: a string
+        is tried against an alternative only where that condition occurs (then all are checked)."""
+        self.by_anchor, self.unanchored = {}, []
+        for n, (_, alt) in enumerate(self.alternatives):
+            if alt.required:
+                anchor = min(alt.required, key=lambda cid: (self._frequency[cid], cid))
+                self.by_anchor.setdefault(anchor, []).append(n)
+            else:
+                self.unanchored.append(n)
+        self._code_infos.clear()
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         spans: list[tuple[int, int, int]] = []
@@ -193,38 +207,48 @@ class _Side:
         return spans
 
     def _match_compiled(self, doc: Doc, spans: list) -> None:
-        code = self.tests.code
-        codes = list(map(code, doc.to_array(ORTH).tolist()))
+        codes = list(map(self.tests.code, doc.to_array(ORTH).tolist()))
         satisfied: set[int] = set()
-        candidates = set(self.ungated)
+        candidates = list(self.unanchored)
         for word_code in set(codes):
             if word_code:
-                conditions, rules = self._code_info(word_code)
+                conditions, anchored = self._code_info(word_code)
                 satisfied |= conditions
-                candidates |= rules
-        if not candidates:
+                candidates.extend(anchored)
+        if self._sampled < self.ANCHOR_SAMPLE:
+            self._frequency.update(satisfied)
+            self._sampled += 1
+            if self._sampled == self.ANCHOR_SAMPLE:
+                self._anchor()
+        live: dict[int, list[token_regex.CompiledPattern]] = {}
+        alternatives = self.alternatives
+        for n in candidates:
+            index, alt = alternatives[n]
+            if alt.required <= satisfied:
+                live.setdefault(index, []).append(alt)
+        if not live:
             return
-        string = token_regex.SEPARATOR.join(codes) + token_regex.SEPARATOR
-        for index in candidates:
-            key, alternatives, _ = self.compiled[index]
-            ends = token_regex.longest_at_each_start(alternatives, string, satisfied)
+        string = token_regex.code_string(codes)
+        for index, alts in live.items():
+            ends = token_regex.longest_at_each_start(alts, string)
             if not ends:
                 continue
             kept = token_regex.longest_non_overlapping(ends)
             if kept is None:
                 spans.extend(self._reference_matcher(index)(doc))
             else:
+                key = self.compiled[index][0]
                 spans.extend((key, start, end) for start, end in kept)
 
-    def _code_info(self, word_code: str) -> tuple[frozenset[int], frozenset[int]]:
-        """The conditions a word code stands for, and the compiled rules requiring any of them."""
+    def _code_info(self, word_code: str) -> tuple[frozenset[int], tuple[int, ...]]:
+        """The conditions a word code stands for, and the alternatives anchored on them."""
         info = self._code_infos.get(word_code)
         if info is None:
             conditions = frozenset(ord(c) - token_regex.FIRST_CODE for c in word_code)
-            rules = frozenset(i for cid in conditions for i in self.by_condition.get(cid, ()))
+            anchored = tuple(n for cid in conditions for n in self.by_anchor.get(cid, ()))
             if len(self._code_infos) > 100_000:
                 self._code_infos.clear()
-            info = self._code_infos[word_code] = (conditions, rules)
+            info = self._code_infos[word_code] = (conditions, anchored)
         return info
 
     def _reference_matcher(self, index: int) -> Matcher:

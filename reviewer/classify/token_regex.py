@@ -8,7 +8,7 @@ use are linear: each token tests words (``LOWER``/``ORTH`` equal to, ``IN``, ``N
 
 * every distinct test of every pattern is a *condition* with its own character (from
   Unicode's private use area);
-* a token is written as the characters of the conditions it satisfies, then ``\\x1f``;
+* a token is written as ``\\x1f`` then the characters of the conditions it satisfies;
   what a word satisfies is computed once per word (spaCy's own lexeme values, so the
   tests are exactly spaCy's);
 * a token pattern becomes a regex over that code string, one ``(?:...)`` per token with
@@ -115,7 +115,7 @@ def compile_pattern(pattern: list[dict], tests: TokenTests) -> Optional[Compiled
     except Unsupported:
         return None
     body = "".join(parts)
-    regex = re.compile(f"(?:^|(?<={SEPARATOR}))(?=({body}))")
+    regex = re.compile(f"{SEPARATOR}(?=({body}))")
     return CompiledPattern(regex, frozenset(required))
 
 
@@ -183,23 +183,27 @@ def _quantifier(low: int, high: Optional[int]) -> str:
     return "?" if (low, high) == (0, 1) else f"{{{low},{high}}}"
 
 
-def longest_at_each_start(alternatives: Iterable[CompiledPattern], string: str,
-                          satisfied: set[int]) -> dict[int, int]:
-    """Token start -> end of the longest match there, over the alternatives ``satisfied`` allows.
+def code_string(codes: list[str]) -> str:
+    """Word codes with ``SEPARATOR`` before each and after the last: a pattern's regex starts
+    with the separator, so ``re`` jumps from word to word instead of trying every character."""
+    return SEPARATOR + SEPARATOR.join(codes) + SEPARATOR
 
-    ``string`` is the document's word codes, each followed by ``SEPARATOR``.
+
+def longest_at_each_start(alternatives: Iterable[CompiledPattern], string: str) -> dict[int, int]:
+    """Token start -> end of the longest match there, over ``alternatives``.
+
+    ``string`` is ``code_string`` of the document's words.
     """
     ends: dict[int, int] = {}
     count = string.count
     for alt in alternatives:
-        if alt.required <= satisfied:
-            for m in alt.regex.finditer(string):
-                start, end = m.span(1)
-                if end > start:
-                    first = count(SEPARATOR, 0, start)
-                    last = first + count(SEPARATOR, start, end)
-                    if ends.get(first, -1) < last:
-                        ends[first] = last
+        for m in alt.regex.finditer(string):
+            start, end = m.span(1)
+            if end > start:
+                first = count(SEPARATOR, 0, start) - 1
+                last = first + count(SEPARATOR, start, end)
+                if ends.get(first, -1) < last:
+                    ends[first] = last
     return ends
 
 
