@@ -92,15 +92,70 @@ class LiteralIndex:
                 by_literal.setdefault(lit, set()).add(id(p))
         self.by_literal = by_literal
         self.literals = tuple(sorted(by_literal))
+        self._finder = _longest_literal_finder(self.literals)
+        # a literal found at a position implies every literal inside it (the shorter ones starting there)
+        self._implied = {lit: frozenset(x for x in self.literals if x in lit) for lit in self.literals}
+        self._ids_implied = {lit: frozenset().union(*(by_literal[x] for x in inner))
+                             for lit, inner in self._implied.items()}
 
     def candidates(self, text: str) -> Optional[set[int]]:
         """``id()``s of the patterns that could match ``text``; None means "run them all" (non-ASCII text)."""
         if not text.isascii():
             return None
-        low = text.lower()
         out = set(self.always)
-        by_literal = self.by_literal
-        for lit in self.literals:
-            if lit in low:
-                out |= by_literal[lit]
+        if self._finder is not None:
+            ids = self._ids_implied
+            for lit in set(self._finder.findall(text.lower())):
+                out |= ids[lit]
         return out
+
+    def texts_by_pattern(self, texts: list[str]) -> dict[int, set[int]]:
+        """For each pattern's ``id()``, the positions in ``texts`` where it could match: the same answer
+        as ``candidates`` on each text (a pattern missing from the dict can match none of them)."""
+        everywhere = {i for i, text in enumerate(texts) if not text.isascii()}
+        everywhere_or_always = set(range(len(texts)))
+        by_pattern: dict[int, set[int]] = {pid: set(everywhere_or_always) for pid in self.always}
+        if self._finder is None:
+            return by_pattern
+        found: dict[str, list[int]] = {}
+        findall = self._finder.findall
+        for i, text in enumerate(texts):
+            if i not in everywhere:
+                for lit in set(findall(text.lower())):
+                    found.setdefault(lit, []).append(i)
+        texts_with: dict[str, set[int]] = {lit: set(everywhere) for lit in self.literals}
+        for lit, where in found.items():
+            for inner in self._implied[lit]:
+                texts_with[inner].update(where)
+        for lit, pids in self.by_literal.items():
+            for pid in pids:
+                by_pattern.setdefault(pid, set()).update(texts_with[lit])
+        return by_pattern
+
+
+def _longest_literal_finder(literals: tuple[str, ...]) -> Optional[re.Pattern]:
+    """A regex whose ``findall`` gives, at each position of a text where one of ``literals`` starts,
+    the longest one starting there: a trie, so each position costs one character test per level."""
+    if not literals:
+        return None
+    trie: dict = {}
+    for lit in literals:
+        node = trie
+        for ch in lit:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return re.compile(f"(?=({_trie_regex(trie)}))", re.S)
+
+
+_COMMON_FIRST = {ch: rank for rank, ch in enumerate(" etaoinsrhldcumfpgwybvkxjqz")}
+
+
+def _trie_regex(node: dict) -> str:
+    """Branches in order of how common their character is in English text: the regex engine tries
+    them in turn, so the likely ones are tested first."""
+    chars = sorted((ch for ch in node if ch), key=lambda ch: (_COMMON_FIRST.get(ch, len(_COMMON_FIRST)), ch))
+    branches = [re.escape(ch) + _trie_regex(node[ch]) for ch in chars]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer literal wins, the shorter is implied

@@ -16,7 +16,7 @@ from typing import Optional
 import yaml
 
 from reviewer import yamlfile
-from reviewer.checks.facts import PRIORITY, find_facts
+from reviewer.checks.facts import FACT_KINDS, PRIORITY, find_facts
 from reviewer.paths import RULES_DIR
 from reviewer.segment.clauses import TABLE_ROW, Clause
 
@@ -142,7 +142,6 @@ class _Unit:
     evidence_text: str
     start: int
     end: int
-    active: Optional[set] = None  # ids of the mention patterns that could match (None: all)
 
 
 def _units(clauses: list[Clause]):
@@ -169,23 +168,13 @@ def _units(clauses: list[Clause]):
 
 def evaluate(clauses: list[Clause], items=None, *, select=(), ignore=()) -> list[ItemResult]:
     items = items if items is not None else default_checklist()
-    units = list(_units(clauses))
-    index = _mention_index(items)
-    for unit in units:
-        unit.active = index.candidates(unit.text)
+    document = _Document(list(_units(clauses)), _mention_index(items))
     results = []
     for item in items:
         if (select and not item.id.startswith(tuple(select))) or (ignore and item.id.startswith(tuple(ignore))):
             continue
-        results.append(_evaluate_item(item, units))
+        results.append(_evaluate_item(item, document))
     return results
-
-
-def _pattern_ids(item: ChecklistItem) -> Optional[frozenset]:
-    """ids of every pattern that can make a unit mention ``item``; None when a unit can without one."""
-    if any(not group for group in item.mentions):
-        return None  # an empty 'all' group holds everywhere the categories allow
-    return frozenset(id(p) for p in (*item.strong, *(p for group in item.mentions for p in group)))
 
 
 _INDEXES: dict = {}
@@ -204,20 +193,80 @@ def _mention_index(items):
     return entry[1]
 
 
-def _mentions(item: ChecklistItem, unit: _Unit, ids: Optional[frozenset] = None) -> bool:
-    active = unit.active  # the patterns that could match this unit; None: any of them
-    if active is not None and ids is not None and active.isdisjoint(ids):
-        return False  # none of the item's patterns can match here
-    if any(p.search(unit.text) for p in item.strong if active is None or id(p) in active):
-        return True
-    if item.categories and not any(unit.clause.scores.get(c, 0.0) >= GATE or c in unit.clause.label_names
-                                   for c in item.categories):
-        return False
-    return any(all((active is None or id(p) in active) and p.search(unit.text) for p in group)
-               for group in item.mentions)
+class _Document:
+    """What every item reads, worked out once per document rather than once per item: the units each
+    mention pattern could match (one pass over the units for all patterns' required literals), which
+    clauses pass each category gate, and each measured text's placeholders, discretion and facts."""
+
+    def __init__(self, units: list[_Unit], index):
+        self.units = units
+        self.could_match: dict[int, set[int]] = index.texts_by_pattern([u.text for u in units])
+        self._gates: dict[tuple, dict[int, bool]] = {}
+        self._measured: dict[str, _Measured] = {}
+
+    def units_to_visit(self, item: ChecklistItem) -> list[int]:
+        """Positions of the units that can mention ``item``, in document order: those where one of its
+        strong patterns could match, and those in a gated clause where every pattern of one of its
+        mention groups could."""
+        could, everywhere = self.could_match, range(len(self.units))
+        found = set().union(*(could[id(p)] for p in item.strong))
+        by_mention: set[int] = set()
+        for group in item.mentions:
+            by_mention |= set.intersection(*(could[id(p)] for p in group)) if group else set(everywhere)
+        by_mention -= found
+        if by_mention and item.categories:
+            by_mention = {i for i in by_mention if self.passes_gate(item.categories, self.units[i].clause)}
+        return sorted(found | by_mention)
+
+    def passes_gate(self, categories: tuple[str, ...], clause: Clause) -> bool:
+        gate = self._gates.setdefault(categories, {})
+        key = id(clause)
+        if key not in gate:
+            gate[key] = any(clause.scores.get(c, 0.0) >= GATE or c in clause.label_names for c in categories)
+        return gate[key]
+
+    def mentions(self, item: ChecklistItem, i: int) -> bool:
+        """Whether unit ``i`` mentions ``item``: the patterns' own answer, run only where they could match."""
+        could, text = self.could_match, self.units[i].text
+        if any(i in could[id(p)] and p.search(text) for p in item.strong):
+            return True
+        if item.categories and not self.passes_gate(item.categories, self.units[i].clause):
+            return False
+        return any(all(i in could[id(p)] and p.search(text) for p in group) for group in item.mentions)
+
+    def measured(self, text: str) -> "_Measured":
+        entry = self._measured.get(text)
+        if entry is None:
+            entry = self._measured[text] = _Measured(text)
+        return entry
 
 
-def _measure(item: ChecklistItem, unit: _Unit, memo: Optional[dict] = None) -> str:
+class _Measured:
+    """A text as measures read it (placeholders blanked), with what does not depend on the item
+    found once for all items: whether a party may set the measure at will, and its facts by kind."""
+
+    __slots__ = ("text", "discretion", "_facts")
+
+    def __init__(self, text: str):
+        self.text = _PLACEHOLDER.sub(" ", text)
+        self.discretion = bool(_DISCRETION.search(self.text))
+        self._facts: dict[str, list] = {}
+
+    def facts(self, kinds: tuple[str, ...]) -> list:
+        """``find_facts(self.text, kinds)``, from facts found once per kind."""
+        found = [f for kind in FACT_KINDS if kind in kinds for f in self._facts_of(kind)]
+        if len([kind for kind in FACT_KINDS if kind in kinds]) > 1:
+            found.sort(key=lambda f: (f.start, -f.end))
+        return found
+
+    def _facts_of(self, kind: str) -> list:
+        facts = self._facts.get(kind)
+        if facts is None:
+            facts = self._facts[kind] = find_facts(self.text, (kind,))
+        return facts
+
+
+def _measure(item: ChecklistItem, unit: _Unit, document: _Document, memo: dict) -> str:
     """The words that make the unit's statement measurable, or '' when there are none."""
     if item.measure_scope == "clause":
         clause = unit.clause
@@ -225,23 +274,21 @@ def _measure(item: ChecklistItem, unit: _Unit, memo: Optional[dict] = None) -> s
         text = f"{clause.heading or ''}\n{clause.lead}\n{body}"
     else:
         text = unit.text
-    if memo is None:
-        return _measure_text(item, text)
     if text not in memo:  # the sentences of one clause share its text when the scope is the clause
-        memo[text] = _measure_text(item, text)
+        memo[text] = _measure_text(item, document.measured(text))
     return memo[text]
 
 
-def _measure_text(item: ChecklistItem, text: str) -> str:
-    text = _PLACEHOLDER.sub(" ", text)
-    if _DISCRETION.search(text):
+def _measure_text(item: ChecklistItem, measured: _Measured) -> str:
+    if measured.discretion:
         return ""  # a measure one party may set or change at will measures nothing
+    text = measured.text
     if item.min_distinct_priorities:
-        levels = {f.qualifier for f in find_facts(text, (PRIORITY,))}
+        levels = {f.qualifier for f in measured.facts((PRIORITY,))}
         if len(levels) < item.min_distinct_priorities:
             return ""
     if item.measure_facts:
-        facts = find_facts(text, item.measure_facts)
+        facts = measured.facts(item.measure_facts)
         if item.not_after is not None:
             facts = [f for f in facts if not item.not_after.search(text[max(0, f.start - 60):f.start])]
         if facts:
@@ -253,19 +300,25 @@ def _measure_text(item: ChecklistItem, text: str) -> str:
     return ""
 
 
-def _evaluate_item(item: ChecklistItem, units: list[_Unit]) -> ItemResult:
-    met, vague = [], []
-    ids, memo = _pattern_ids(item), {}
-    for unit in units:
-        if not _mentions(item, unit, ids):
+_EVIDENCE_KEPT = 3
+
+
+def _evaluate_item(item: ChecklistItem, document: _Document) -> ItemResult:
+    """Units in document order; once enough met evidence is found, no later unit can change the result."""
+    met, vague, memo = [], [], {}
+    for i in document.units_to_visit(item):
+        if not document.mentions(item, i):
             continue
-        measure = _measure(item, unit, memo)
+        unit = document.units[i]
+        measure = _measure(item, unit, document, memo)
         evidence = Evidence(unit.clause.id, unit.clause.page, unit.evidence_text, unit.start, unit.end, measure)
         (met if measure else vague).append(evidence)
+        if len(met) == _EVIDENCE_KEPT:
+            break
     if met:
-        status, evidence = MET, met[:3]
+        status, evidence = MET, met[:_EVIDENCE_KEPT]
     elif vague:
-        status, evidence = VAGUE, vague[:3]
+        status, evidence = VAGUE, vague[:_EVIDENCE_KEPT]
     else:
         status, evidence = MISSING, []
     return ItemResult(item.id, status, item.severity, item.area, item.question, evidence)
