@@ -195,14 +195,15 @@ def _mention_index(items):
 
 class _Document:
     """What every item reads, worked out once per document rather than once per item: the units each
-    mention pattern could match (one pass over the units for all patterns' required literals), which
-    clauses pass each category gate, and each measured text's placeholders, discretion and facts."""
+    mention pattern could match (one pass over the units for all patterns' required literals), the
+    categories each unit's clause is looked in for, and each measured text's placeholders, discretion and facts."""
 
     def __init__(self, units: list[_Unit], index):
         self.units = units
         self.could_match: dict[int, set[int]] = index.texts_by_pattern([u.text for u in units])
-        self._gates: dict[tuple, dict[int, bool]] = {}
         self._measured: dict[str, _Measured] = {}
+        self._categories: dict[int, frozenset] = {}  # id(clause) -> the categories that open its gate
+        self.unit_categories = [self._gate_categories(u.clause) for u in units]
 
     def units_to_visit(self, item: ChecklistItem) -> list[int]:
         """Positions of the units that can mention ``item``, in document order: those where one of its
@@ -215,22 +216,24 @@ class _Document:
             by_mention |= set.intersection(*(could[id(p)] for p in group)) if group else set(everywhere)
         by_mention -= found
         if by_mention and item.categories:
-            by_mention = {i for i in by_mention if self.passes_gate(item.categories, self.units[i].clause)}
+            categories = self.unit_categories
+            by_mention = {i for i in by_mention if not categories[i].isdisjoint(item.categories)}
         return sorted(found | by_mention)
 
-    def passes_gate(self, categories: tuple[str, ...], clause: Clause) -> bool:
-        gate = self._gates.setdefault(categories, {})
-        key = id(clause)
-        if key not in gate:
-            gate[key] = any(clause.scores.get(c, 0.0) >= GATE or c in clause.label_names for c in categories)
-        return gate[key]
+    def _gate_categories(self, clause: Clause) -> frozenset:
+        """The categories a clause is looked in for: those it scores at least GATE on, or is labelled with."""
+        found = self._categories.get(id(clause))
+        if found is None:
+            found = frozenset(c for c, score in clause.scores.items() if score >= GATE).union(clause.label_names)
+            self._categories[id(clause)] = found
+        return found
 
     def mentions(self, item: ChecklistItem, i: int) -> bool:
         """Whether unit ``i`` mentions ``item``: the patterns' own answer, run only where they could match."""
         could, text = self.could_match, self.units[i].text
         if any(i in could[id(p)] and p.search(text) for p in item.strong):
             return True
-        if item.categories and not self.passes_gate(item.categories, self.units[i].clause):
+        if item.categories and self.unit_categories[i].isdisjoint(item.categories):
             return False
         return any(all(i in could[id(p)] and p.search(text) for p in group) for group in item.mentions)
 
