@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.checks.facts import (COVERAGE, DURATION, FREQUENCY, MONEY, PERCENTAGE, PRIORITY, downtime_allowed,
-                                   find_facts, format_minutes, normalise_priority)
+from reviewer.checks.facts import (COVERAGE, DURATION, FACT_KINDS, FREQUENCY, MONEY, PERCENTAGE, PRIORITY,
+                                   downtime_allowed, find_facts, format_minutes, normalise_priority)
 
 
 def only(text: str, kind: str):
@@ -202,3 +202,44 @@ def test_facts_sorted_by_position():
     assert {f.kind for f in facts} == {PRIORITY, DURATION, COVERAGE, PERCENTAGE, MONEY, FREQUENCY}
     shifted = facts[0].shifted(100)
     assert (shifted.start, shifted.end) == (facts[0].start + 100, facts[0].end + 100)
+
+
+# ------------------------------------------------------------------------------------- the prefilter
+
+def _texts_to_check():
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted((root / "training" / "clauses").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                yield row["text"]
+                for start in range(0, len(row["text"]), 40):  # shorter pieces, like table cells
+                    yield row["text"][start:start + 60]
+    yield from ("P1: respond within 15 minutes, 24x7; credit 5% (GBP 250) reported monthly.", "US$ 5,000",
+                "fifty per cent (50%)", "twice a year", "08:00-18:00 Mon to Fri", "Sev-2", "impact level 3")
+
+
+def test_every_fact_pattern_match_holds_one_of_its_needed_strings():
+    from reviewer.checks import facts
+    patterns = {DURATION: facts._DURATION, PERCENTAGE: facts._PERCENT, MONEY: facts._MONEY,
+                FREQUENCY: facts._FREQUENCY, PRIORITY: facts._PRIORITY, COVERAGE: facts._COVERAGE}
+    seen = dict.fromkeys(patterns, 0)
+    for text in _texts_to_check():
+        if not text.isascii():
+            continue
+        for kind, pattern in patterns.items():
+            for m in pattern.finditer(text):
+                seen[kind] += 1
+                assert any(need in m.group(0).lower() for need in facts._NEEDS[kind]), (kind, m.group(0))
+    assert min(seen.values()) > 20, seen
+
+
+def test_facts_are_the_same_without_the_prefilter(monkeypatch):
+    from reviewer.checks import facts
+    texts = list(_texts_to_check())
+    kinds = [FACT_KINDS] + [(kind,) for kind in FACT_KINDS] + [(DURATION, PERCENTAGE, MONEY)]
+    fast = [find_facts(text, k) for text in texts for k in kinds]
+    monkeypatch.setattr(facts, "_wanted", lambda kind, asked, low: kind in asked)
+    assert fast == [find_facts(text, k) for text in texts for k in kinds]

@@ -90,15 +90,35 @@ _COVERAGE = re.compile(
 _CLOCK_LIKE = re.compile(r"^\d{1,2}[:.]\d{2}$")
 
 
+# For each kind, lower-cased strings one of which occurs in every match of its pattern (see the
+# patterns above; tests/test_facts.py checks it on every training clause). A text holding none of
+# them cannot contain that kind, and its pattern is not run.
+_NEEDS = {
+    DURATION: ("sec", "min", "hour", "hr", "day", "week", "month", "year"),
+    PERCENTAGE: ("%", "cent"),
+    MONEY: ("$", "\u00a3", "\u20ac", "usd", "gbp", "eur", "aud", "cad", "dollars", "pounds"),
+    FREQUENCY: ("daily", "day", "week", "fortnight", "month", "quarter", "annual", "year"),
+    PRIORITY: ("priority", "sev", "level", "impact", "p1", "p2", "p3", "p4", "p5", "s1", "s2", "s3", "s4"),
+    COVERAGE: tuple("0123456789") + ("clock", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekdays", "night"),
+}
+
+
+def _wanted(kind: str, kinds: tuple[str, ...], low: Optional[str]) -> bool:
+    """Whether to look for ``kind``: asked for, and (in ASCII text, where lower-casing equals the
+    patterns' case-insensitive matching) one of the strings its every match needs is there."""
+    return kind in kinds and (low is None or any(need in low for need in _NEEDS[kind]))
+
+
 def find_facts(text: str, kinds: tuple[str, ...] = FACT_KINDS) -> list[Fact]:
     facts: list[Fact] = []
-    if DURATION in kinds:
+    low = text.lower() if text.isascii() else None
+    if _wanted(DURATION, kinds, low):
         facts.extend(_durations(text))
-    if PERCENTAGE in kinds:
+    if _wanted(PERCENTAGE, kinds, low):
         for m in _PERCENT.finditer(text):
             value = m.group("num") or m.group("paren")
             facts.append(Fact(PERCENTAGE, m.group(0), m.start(), m.end(), _float(value)))
-    if MONEY in kinds:
+    if _wanted(MONEY, kinds, low):
         for m in _MONEY.finditer(text):
             num = m.group("num") or m.group("num2")
             cur = (m.group("cur") or m.group("cur2") or "").strip()
@@ -106,13 +126,13 @@ def find_facts(text: str, kinds: tuple[str, ...] = FACT_KINDS) -> list[Fact]:
             if value is not None and m.group("mult"):
                 value *= _MULTIPLIERS[m.group("mult").strip().lower()]
             facts.append(Fact(MONEY, m.group(0).strip(), m.start(), m.end(), value, _currency(cur)))
-    if FREQUENCY in kinds:
+    if _wanted(FREQUENCY, kinds, low):
         for m in _FREQUENCY.finditer(text):
             facts.append(Fact(FREQUENCY, m.group(0), m.start(), m.end(), qualifier=_period(m.group(0))))
-    if PRIORITY in kinds:
+    if _wanted(PRIORITY, kinds, low):
         for m in _PRIORITY.finditer(text):
             facts.append(Fact(PRIORITY, m.group(0), m.start(), m.end(), qualifier=normalise_priority(m.group(0))))
-    if COVERAGE in kinds:
+    if _wanted(COVERAGE, kinds, low):
         for m in _COVERAGE.finditer(text):
             if _CLOCK_LIKE.match(m.group(0).strip()):
                 continue
