@@ -57,8 +57,8 @@ class Playbook:
                         f"Availability {a['percent']}% per {a['period']} (about {a['downtime']['month']} of downtime "
                         f"a month); playbook requires at least {t['availability_min_percent']}%",
                         f"{a['percent']}%", a["clause"], a["page"]))
-        labelled = [c for c in clauses if set(c.label_names) & {"reporting"}]
-        if "report_max_period" in t and labelled:
+        labelled = [c for c in clauses if "reporting" in c.label_names] if "report_max_period" in t else []
+        if labelled:
             limit = _PERIOD_DAYS.get(t["report_max_period"], 31)
             periods = [(f, c) for c in labelled for f in find_facts(c.text, (FREQUENCY,))]
             if periods and all(_PERIOD_DAYS.get(f.qualifier, 0) > limit for f, _ in periods):
@@ -66,8 +66,8 @@ class Playbook:
                 out.append(self._finding(
                     "PLAYBOOK-REPORTING", "medium",
                     f"Reports {f.text}; playbook requires at least every {t['report_max_period']}", f.text, c.id, c.page))
-        credit_clauses = [c for c in clauses if "penalty" in c.label_names]
-        if "credit_min_percent" in t and credit_clauses:
+        credit_clauses = [c for c in clauses if "penalty" in c.label_names] if "credit_min_percent" in t else []
+        if credit_clauses:
             found = [(f, c) for c in credit_clauses for f in find_facts(c.text, (PERCENTAGE,))
                      if f.value is not None and f.value < 90]
             if found:

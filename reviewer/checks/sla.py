@@ -83,11 +83,12 @@ def availability(clauses: list[Clause]) -> list[dict]:
     """Each availability percentage the contract promises, with the downtime it allows."""
     out, seen = [], set()
     for clause in clauses:
-        if "penalty" in clause.label_names and "sla" not in clause.label_names:
+        labels = clause.label_names
+        if "penalty" in labels and "sla" not in labels:
             continue  # percentages in a credit clause are triggers and amounts, not the promise
         units = [clause.text] if clause.kind == TABLE_ROW else [s.text for s in clause.sentences]
         for text in units:
-            if not _AVAILABILITY.search(text):
+            if not _mentions_availability(text):
                 continue
             for fact in find_facts(text, (PERCENTAGE,)):
                 if fact.value is None or not 90 <= fact.value < 100 or fact.value in seen:
@@ -109,6 +110,17 @@ def availability(clauses: list[Clause]) -> list[dict]:
                     "downtime": {k: format_minutes(v) for k, v in allowed.items()},
                 })
     return out
+
+
+_AVAILABILITY_WORDS = ("availab", "uptime", "up-time", "accessible")  # what _AVAILABILITY matches, lower-cased
+
+
+def _mentions_availability(text: str) -> bool:
+    """``_AVAILABILITY.search(text)``, answered by substring tests where lower-casing is exact (ASCII)."""
+    if text.isascii():
+        low = text.lower()
+        return any(word in low for word in _AVAILABILITY_WORDS)
+    return _AVAILABILITY.search(text) is not None
 
 
 def _period_word(text: str) -> Optional[str]:
