@@ -92,45 +92,87 @@ class LiteralIndex:
                 by_literal.setdefault(lit, set()).add(id(p))
         self.by_literal = by_literal
         self.literals = tuple(sorted(by_literal))
-        self._finder = _longest_literal_finder(self.literals)
-        # a literal found at a position implies every literal inside it (the shorter ones starting there)
-        self._implied = {lit: frozenset(x for x in self.literals if x in lit) for lit in self.literals}
-        self._ids_implied = {lit: frozenset().union(*(by_literal[x] for x in inner))
-                             for lit, inner in self._implied.items()}
+        self._finder = _LiteralFinder(self.literals)
 
     def candidates(self, text: str) -> Optional[set[int]]:
         """``id()``s of the patterns that could match ``text``; None means "run them all" (non-ASCII text)."""
         if not text.isascii():
             return None
         out = set(self.always)
-        if self._finder is not None:
-            ids = self._ids_implied
-            for lit in set(self._finder.findall(text.lower())):
-                out |= ids[lit]
+        by_literal = self.by_literal
+        for lit in self._finder.found(text.lower()):
+            out |= by_literal[lit]
         return out
 
     def texts_by_pattern(self, texts: list[str]) -> dict[int, set[int]]:
         """For each pattern's ``id()``, the positions in ``texts`` where it could match: the same answer
-        as ``candidates`` on each text (a pattern missing from the dict can match none of them)."""
+        as ``candidates`` on each text."""
         everywhere = {i for i, text in enumerate(texts) if not text.isascii()}
-        everywhere_or_always = set(range(len(texts)))
-        by_pattern: dict[int, set[int]] = {pid: set(everywhere_or_always) for pid in self.always}
-        if self._finder is None:
-            return by_pattern
-        found: dict[str, list[int]] = {}
-        findall = self._finder.findall
+        texts_with: dict[str, set[int]] = {lit: set(everywhere) for lit in self.literals}
+        found = self._finder.found
         for i, text in enumerate(texts):
             if i not in everywhere:
-                for lit in set(findall(text.lower())):
-                    found.setdefault(lit, []).append(i)
-        texts_with: dict[str, set[int]] = {lit: set(everywhere) for lit in self.literals}
-        for lit, where in found.items():
-            for inner in self._implied[lit]:
-                texts_with[inner].update(where)
+                for lit in found(text.lower()):
+                    texts_with[lit].add(i)
+        by_pattern: dict[int, set[int]] = {pid: set(range(len(texts))) for pid in self.always}
         for lit, pids in self.by_literal.items():
             for pid in pids:
                 by_pattern.setdefault(pid, set()).update(texts_with[lit])
         return by_pattern
+
+
+class _LiteralFinder:
+    """Which of a set of lower-case literals occur in a lower-cased text, read by its whitespace-separated
+    tokens. A literal without whitespace lies inside one token, and tokens repeat (within a document
+    and across documents), so each distinct token is searched once and remembered. A literal with
+    whitespace is tested with ``in``, only in texts holding its longest whitespace-free piece."""
+
+    _MAX_TOKENS = 200_000  # remembered tokens, a bound on memory for long-running processes
+
+    def __init__(self, literals: tuple[str, ...]):
+        self.literals = frozenset(literals)
+        self._spanning: dict[str, list[str]] = {}  # longest piece -> the literals with whitespace holding it
+        self._blank: list[str] = []  # literals of whitespace only
+        words = set()
+        for lit in literals:
+            pieces = lit.split()
+            if pieces == [lit]:
+                words.add(lit)
+            elif pieces:
+                piece = max(pieces, key=len)
+                self._spanning.setdefault(piece, []).append(lit)
+                words.add(piece)
+            else:
+                self._blank.append(lit)
+        self._pieces = frozenset(self._spanning)
+        self._regex = _longest_literal_finder(tuple(sorted(words)))
+        # the longest word found at a position implies every word inside it
+        self._implied = {w: frozenset(x for x in words if x in w) for w in words}
+        self._tokens: dict[str, frozenset[str]] = {}  # token -> the words inside it
+        self._barren: set[str] = set()  # tokens with no word inside
+
+    def found(self, low: str) -> set[str]:
+        if len(self._tokens) + len(self._barren) > self._MAX_TOKENS:
+            self._tokens.clear()
+            self._barren.clear()
+        known, barren = self._tokens, self._barren
+        tokens = set(low.split()).difference(barren)  # not "-=", which walks the whole of ``barren``
+        for token in tokens.difference(known):
+            self._learn(token)
+        words = set().union(*[known[t] for t in tokens if t in known])
+        out = words & self.literals
+        for piece in words & self._pieces:
+            out.update(lit for lit in self._spanning[piece] if lit in low)
+        out.update(lit for lit in self._blank if lit in low)
+        return out
+
+    def _learn(self, token: str) -> None:
+        inside = frozenset().union(*[self._implied[w] for w in set(self._regex.findall(token))]) \
+            if self._regex is not None else frozenset()
+        if inside:
+            self._tokens[token] = inside
+        else:
+            self._barren.add(token)
 
 
 def _longest_literal_finder(literals: tuple[str, ...]) -> Optional[re.Pattern]:

@@ -133,7 +133,8 @@ def _naive_candidates(index: LiteralIndex, text: str):
 
 def _texts(training_clauses):
     texts = [u.text for clauses in training_clauses for u in C._units(clauses)]
-    return texts + ["respond promptly \u2014 always", "", "P1 and p2 @ 24x7 out-of-scope"]
+    return texts + ["respond promptly \u2014 always", "", "P1 and p2 @ 24x7 out-of-scope", "service  credit",
+                    "a service credit\tdue", "penetration\x1ftest", "SERVICE\nLEVEL", " ", "the following:"]
 
 
 def _indexes():
@@ -164,3 +165,12 @@ def test_texts_by_pattern_equals_candidates_of_each_text(training_clauses):
         found = index.texts_by_pattern(texts)
         assert set(found) == every_pattern
         assert {pid: where for pid, where in found.items() if where} == dict(expected)
+
+
+def test_candidates_stay_exact_when_the_token_memory_is_emptied(training_clauses, monkeypatch):
+    from reviewer import literals
+    monkeypatch.setattr(literals._LiteralFinder, "_MAX_TOKENS", 50)
+    texts = _texts(training_clauses)[:3000]
+    for index in _indexes():
+        for text in texts:
+            assert index.candidates(text) == _naive_candidates(index, text), text
