@@ -148,18 +148,16 @@ class _LiteralFinder:
         self._regex = _longest_literal_finder(tuple(sorted(words)))
         # the longest word found at a position implies every word inside it
         self._implied = {w: frozenset(x for x in words if x in w) for w in words}
-        self._tokens: dict[str, frozenset[str]] = {}  # token -> the words inside it
-        self._barren: set[str] = set()  # tokens with no word inside
+        self._tokens: dict[str, frozenset[str]] = {}  # token -> the words inside it (often none)
 
     def found(self, low: str) -> set[str]:
-        if len(self._tokens) + len(self._barren) > self._MAX_TOKENS:
-            self._tokens.clear()
-            self._barren.clear()
-        known, barren = self._tokens, self._barren
-        tokens = set(low.split()).difference(barren)  # not "-=", which walks the whole of ``barren``
+        known = self._tokens
+        if len(known) > self._MAX_TOKENS:
+            known.clear()
+        tokens = set(low.split())
         for token in tokens.difference(known):
             self._learn(token)
-        words = set().union(*[known[t] for t in tokens if t in known])
+        words = set().union(*map(known.__getitem__, tokens))
         out = words & self.literals
         for piece in words & self._pieces:
             out.update(lit for lit in self._spanning[piece] if lit in low)
@@ -167,12 +165,8 @@ class _LiteralFinder:
         return out
 
     def _learn(self, token: str) -> None:
-        inside = frozenset().union(*[self._implied[w] for w in set(self._regex.findall(token))]) \
-            if self._regex is not None else frozenset()
-        if inside:
-            self._tokens[token] = inside
-        else:
-            self._barren.add(token)
+        found = set(self._regex.findall(token)) if self._regex is not None else ()
+        self._tokens[token] = frozenset().union(*[self._implied[w] for w in found])
 
 
 def _longest_literal_finder(literals: tuple[str, ...]) -> Optional[re.Pattern]:

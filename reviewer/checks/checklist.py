@@ -135,7 +135,7 @@ def default_checklist() -> tuple[ChecklistItem, ...]:
     return tuple(load_checklist())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     clause: Clause
     text: str  # what is matched: the sentence, or a table row with its header
@@ -203,7 +203,7 @@ class _Document:
         self.could_match: dict[int, set[int]] = index.texts_by_pattern([u.text for u in units])
         self._measured: dict[str, _Measured] = {}
         self._categories: dict[int, frozenset] = {}  # id(clause) -> the categories that open its gate
-        self.unit_categories = [self._gate_categories(u.clause) for u in units]
+        self.unit_categories = self._categories_of_units()
 
     def units_to_visit(self, item: ChecklistItem) -> list[int]:
         """Positions of the units that can mention ``item``, in document order: those where one of its
@@ -219,6 +219,14 @@ class _Document:
             categories = self.unit_categories
             by_mention = {i for i in by_mention if not categories[i].isdisjoint(item.categories)}
         return sorted(found | by_mention)
+
+    def _categories_of_units(self) -> list[frozenset]:
+        out, clause, categories = [], None, frozenset()
+        for unit in self.units:  # a clause's units come together
+            if unit.clause is not clause:
+                clause, categories = unit.clause, self._gate_categories(unit.clause)
+            out.append(categories)
+        return out
 
     def _gate_categories(self, clause: Clause) -> frozenset:
         """The categories a clause is looked in for: those it scores at least GATE on, or is labelled with."""
