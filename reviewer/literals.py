@@ -5,7 +5,8 @@ hundreds of case-insensitive patterns over every sentence is where a review spen
 pattern is read once (Python's own regex parser) for a *requirement*: a set of literal strings at
 least one of which appears in anything the pattern can match: "\\b(?:take[sn]?|taking|took)\\s+steps"
 requires "steps" (or one of "take", "taking", "took"; the longer literals are kept, as rarer). A pattern whose requirement is absent from a text cannot match it and is not run: the answer is the
-same as running it, only sooner.
+same as running it, only sooner. The literals of all patterns are looked for together, token by
+token, each distinct token of a process searched once (``_LiteralFinder``).
 
 Exact by construction, within these limits:
 - the test is on the lower-cased text and lower-cased literals, which equals IGNORECASE matching
