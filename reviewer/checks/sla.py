@@ -44,13 +44,13 @@ def _from_table_row(clause: Clause, rows: dict) -> None:
     if cells[0] not in entry["names"]:
         entry["names"].append(cells[0])
     for i, cell in enumerate(cells[1:], start=1):
-        durations = find_facts(cell, (DURATION,))
-        if not durations:
-            continue
         title = header[i] if i < len(header) else ""
         slot = "response" if _RESPONSE.search(title) else "resolution" if _RESOLUTION.search(title) else \
             "update" if _UPDATE.search(title) else None
-        if slot and entry[slot] is None:
+        if not slot or entry[slot] is not None:
+            continue  # a column no target is read from, or one already read
+        durations = find_facts(cell, (DURATION,))
+        if durations:
             entry[slot] = {"text": durations[0].text, "minutes": durations[0].value,
                            "business": durations[0].qualifier in ("business", "working")}
 
