@@ -174,3 +174,26 @@ def test_candidates_stay_exact_when_the_token_memory_is_emptied(training_clauses
     for index in _indexes():
         for text in texts:
             assert index.candidates(text) == _naive_candidates(index, text), text
+
+
+def _item(iid, *, categories=(), strong=(), mentions=(), scope="sentence", facts=(), patterns=()):
+    compile_ = lambda p: re.compile(p, re.I)  # noqa: E731
+    return C.ChecklistItem(
+        id=iid, area="Test", question="?", doc="", severity="low", categories=tuple(categories),
+        mentions=[[compile_(p) for p in group] for group in mentions], strong=[compile_(p) for p in strong],
+        measure_scope=scope, measure_facts=tuple(facts), measure_patterns=[compile_(p) for p in patterns],
+        min_distinct_priorities=0, not_after=None, rationale="", suggest="")
+
+
+def test_unusual_items_equal_the_plain_evaluation(training_clauses):
+    """Shapes the shipped checklist may not have: an empty 'all' group, no categories, only strong
+    patterns, patterns with no required literal, several patterns that must all match."""
+    items = [
+        _item("EMPTY-GROUP", categories=("sla",), mentions=[[]], facts=("duration",)),
+        _item("NO-CATEGORIES", mentions=[[r"\bservices?\b", r"\bwithin\b"]], facts=("duration", "percentage")),
+        _item("STRONG-ONLY", strong=[r"\bterminat\w*"], patterns=[r"\bnotice\b"]),
+        _item("NO-LITERAL", categories=("fees",), mentions=[[r"\d+"], [r"[$]"]], scope="clause", facts=("money",)),
+        _item("NOTHING"),
+    ]
+    for clauses in training_clauses[:40]:
+        assert [r.to_dict() for r in C.evaluate(clauses, items)] == plain_evaluate(clauses, items)
