@@ -56,6 +56,8 @@ How one sentence is judged
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -234,32 +236,35 @@ BEYOND_MEASURE = re.compile(
 
 # --- obligation markers ------------------------------------------------------
 DUTY, PERM, NEG, NONDUTY = "duty", "permission", "negated", "non-duty"
+# Each alternative of these starts at a word boundary: "\b(?:A|B|...)" tries the alternatives only
+# where a word starts, and is the same as "\bA|\bB|...".
 _NEG_RE = re.compile(
-    r"\b(?:shall|will|must|should|may)\s+not\s+(?:be\s+)?(?:required|obliged|obligated|bound|expected|responsible|liable)"
-    r"\s+(?:to|for)\b|"
-    r"\b(?:shall|will|must|should|may|can|need|do|does|did)\s+not\b|\b(?:shan't|won't|mustn't|can't|cannot|"
-    r"needn't|doesn't|don't)\b|\b(?:is|are|be|was|were)\s+not\s+(?:required|obliged|obligated|bound|responsible|"
-    r"expected|committed|liable)\b|\b(?:has|have|bears?|assumes?)\s+no\s+(?:obligation|duty|responsibility|"
-    r"liability)\b|\b(?:is|are)\s+under\s+no\s+obligation\b|\bnothing\s+(?:in|herein|contained|under)\b|"
-    r"\bneither\b[^.;]{0,60}\bnor\b|\bnever\b|"
-    r"\bnothing\s+(?:in|herein|contained|under|in\s+this)\b[^.;]{0,100}?\b(?:shall|will|is\s+intended\s+to|may|obliges?|"
-    r"requires?)\b|\b(?:neither|no)\s+party\s+(?:shall|will|may|is)\b", _I)
+    r"\b(?:(?:shall|will|must|should|may)\s+not\s+(?:be\s+)?(?:required|obliged|obligated|bound|expected|responsible|"
+    r"liable)\s+(?:to|for)\b|"
+    r"(?:shall|will|must|should|may|can|need|do|does|did)\s+not\b|(?:shan't|won't|mustn't|can't|cannot|"
+    r"needn't|doesn't|don't)\b|(?:is|are|be|was|were)\s+not\s+(?:required|obliged|obligated|bound|responsible|"
+    r"expected|committed|liable)\b|(?:has|have|bears?|assumes?)\s+no\s+(?:obligation|duty|responsibility|"
+    r"liability)\b|(?:is|are)\s+under\s+no\s+obligation\b|nothing\s+(?:in|herein|contained|under)\b|"
+    r"neither\b[^.;]{0,60}\bnor\b|never\b|"
+    r"nothing\s+(?:in|herein|contained|under|in\s+this)\b[^.;]{0,100}?\b(?:shall|will|is\s+intended\s+to|may|obliges?|"
+    r"requires?)\b|(?:neither|no)\s+party\s+(?:shall|will|may|is)\b)", _I)
 _NONDUTY_RE = re.compile(
-    r"\b(?:would|might)\b|\bthere\s+(?:will|shall)\s+(?:\w+ly\s+)?be\b|"
-    r"\bwill\s+(?:\w+ly\s+)?(?:result\s+in|be\s+deemed|constitute|mean|imply|depend|survive|prevail|govern|"
-    r"expire|lapse|vary|apply)\b", _I)
+    r"\b(?:(?:would|might)\b|there\s+(?:will|shall)\s+(?:\w+ly\s+)?be\b|"
+    r"will\s+(?:\w+ly\s+)?(?:result\s+in|be\s+deemed|constitute|mean|imply|depend|survive|prevail|govern|"
+    r"expire|lapse|vary|apply)\b)", _I)
 _PERM_RE = re.compile(
-    r"\b(?:may|can|could)\b|\b(?:is|are|be|shall\s+be|will\s+be)\s+(?:entitled|permitted|allowed|free|authori[sz]ed)"
-    r"\s+to\b|\b(?:has|have|shall\s+have|will\s+have)\s+the\s+(?:right|option)\b|\breserves?\s+the\s+right\b|"
-    r"\bat\s+(?:its|their|our|his|her)\s+(?:sole\s+|absolute\s+)?option\b|\b(?:chooses|elects?|decides)\s+to\b", _I)
+    r"\b(?:(?:may|can|could)\b|(?:is|are|be|shall\s+be|will\s+be)\s+(?:entitled|permitted|allowed|free|authori[sz]ed)"
+    r"\s+to\b|(?:has|have|shall\s+have|will\s+have)\s+the\s+(?:right|option)\b|reserves?\s+the\s+right\b|"
+    r"at\s+(?:its|their|our|his|her)\s+(?:sole\s+|absolute\s+)?option\b|(?:chooses|elects?|decides)\s+to\b)", _I)
+# "'ll" cannot start where a word does, so it may come last
 _DUTY_RE = re.compile(
-    r"\b(?:shall|must|should)\b|\bwill\b|'ll\b|\b(?:agree[sd]?|undertakes?|undertook|commits?|committed|"
-    r"covenants?|promises?|pledges?)\s+to\b|\b(?:is|are|be|remains?|shall\s+be|will\s+be)\s+(?:required|obliged|"
-    r"obligated|expected|requested|asked|responsible|committed|bound)\s+(?:to|for)\b|\b(?:is|are)\s+to\s+be\b|"
-    r"\b(?:has|have)\s+to\b|\bneeds?\s+to\b|\bwarrants?\b|\bwarranties\b|\bguarantees?\b|\bguaranteed\b|"
-    r"\b(?:aims?|strives?|endeavou?rs?|seeks?|tries|attempts?|intends?|targets?)\s+to\b|\brepresents?\s+(?:and\s+"
+    r"\b(?:(?:shall|must|should)\b|will\b|(?:agree[sd]?|undertakes?|undertook|commits?|committed|"
+    r"covenants?|promises?|pledges?)\s+to\b|(?:is|are|be|remains?|shall\s+be|will\s+be)\s+(?:required|obliged|"
+    r"obligated|expected|requested|asked|responsible|committed|bound)\s+(?:to|for)\b|(?:is|are)\s+to\s+be\b|"
+    r"(?:has|have)\s+to\b|needs?\s+to\b|warrants?\b|warranties\b|guarantees?\b|guaranteed\b|"
+    r"(?:aims?|strives?|endeavou?rs?|seeks?|tries|attempts?|intends?|targets?)\s+to\b|represents?\s+(?:and\s+"
     r"warrants?\s+)?that\b|"
-    r"\bour\s+(?:goal|aim|objective|target|commitment|promise|policy)\s+is\b|\bwe\s+are\s+committed\b", _I)
+    r"our\s+(?:goal|aim|objective|target|commitment|promise|policy)\s+is\b|we\s+are\s+committed\b)|'ll\b", _I)
 _AGREE_THAT = re.compile(r"\b(?:agree[sd]?|accepts?|confirms?)\s+that\b", _I)
 # "we respond …", "our team resolves …": a present-tense promise in a support policy
 _WE_PROMISE = re.compile(
@@ -339,6 +344,9 @@ _UNIT_CUT = re.compile(
     r"|\s+\|\s+|(?<=[a-z0-9)][.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bst\.)(?<!\bco\.)"
     r"(?<!\binc\.)(?<!\bltd\.)\s+(?-i:(?=[A-Z]))", _I)
 
+# a lead-in that ends on its modal: "The Supplier shall", "The Customer agrees to:"
+_LEAD_IN_END = re.compile(r"\b(?:will|shall|must|agrees? to|undertakes? to)\s*[;:,]?\s*$", _I)
+
 _SEV_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -400,41 +408,288 @@ def _compile(pattern: str, macros: dict, where: str) -> re.Pattern:
         raise ValueError(f"{where}: bad regular expression {pattern!r}: {exc}") from None
 
 
+# --------------------------------------------------------------------------- #
+# Which patterns could match which sentence
+# --------------------------------------------------------------------------- #
+# Most patterns match nowhere in most sentences. Each pattern is read once (Python's own regex
+# parser) for the literal strings it needs: "\bhigh\s+levels?\s+of\s+(?:availability|service)"
+# needs "high" and "level" and one of "availability", "service". A sentence that lacks one of
+# them cannot match, and the pattern is not run on it: the answer is the same, only sooner.
+# The literals are looked up per document, not per sentence: in the distinct whitespace-free
+# chunks of the document's text (a literal without whitespace lies inside one chunk), then
+# mapped to the sentences holding those chunks.
+
+try:  # Python 3.11+
+    from re import _constants as _C
+    from re import _parser as _P
+except ImportError:  # Python 3.10
+    import sre_constants as _C  # type: ignore[no-redef]
+    import sre_parse as _P  # type: ignore[no-redef]
+
+_REPEATS = tuple(op for op in (getattr(_C, "MAX_REPEAT", None), getattr(_C, "MIN_REPEAT", None),
+                               getattr(_C, "POSSESSIVE_REPEAT", None)) if op is not None)
+_ATOMIC = getattr(_C, "ATOMIC_GROUP", None)
+# The non-ASCII characters an IGNORECASE pattern matches to an ASCII letter (tests check the list
+# against ``re``): folded to that letter, a text holds an ASCII literal wherever the pattern finds it.
+_FOLD_CHARS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_FOLD = str.maketrans(_FOLD_CHARS)
+_SPELLINGS_MAX = 32  # "reasonabl[ey]" spells two literals; a longer product is not worth it
+
+
+def _fold(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
+def _needs(pattern: re.Pattern) -> list[frozenset[str]]:
+    """Sets of lower-case ASCII literals; every match of ``pattern`` holds a member of each set."""
+    try:
+        tree = _P.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a pattern the parser cannot read is simply always run
+        return []
+    return [need for need in _sequence_needs(tree) if all(lit and lit.isascii() for lit in need)]
+
+
+def _sequence_needs(items) -> list[frozenset[str]]:
+    needs: list[frozenset[str]] = []
+    run = [""]  # the literal strings the current stretch of the pattern can spell
+
+    def close():
+        if run != [""]:
+            needs.extend(_pieces(run))
+        run[:] = [""]
+
+    for op, av in items:
+        if op is _C.LITERAL:
+            run[:] = [spelling + chr(av) for spelling in run]
+            continue
+        chars = _class_chars(av) if op is _C.IN else None
+        if chars and len(run) * len(chars) <= _SPELLINGS_MAX:
+            run[:] = [spelling + c for spelling in run for c in chars]
+            continue
+        close()
+        if op is _C.SUBPATTERN:
+            needs += _sequence_needs(av[-1])
+        elif _ATOMIC is not None and op is _ATOMIC:
+            needs += _sequence_needs(av)
+        elif op is _C.ASSERT:  # what a look-ahead or look-behind sees is in the text too
+            needs += _sequence_needs(av[1])
+        elif op is _C.BRANCH:
+            options = [_most_selective(_sequence_needs(branch)) for branch in av[1]]
+            if options and all(options):
+                needs.append(frozenset().union(*options))
+        elif op in _REPEATS and av[0] >= 1:
+            needs += _sequence_needs(av[2])
+        # anything else (classes, anchors, negative look-arounds, back-references) needs nothing
+    close()
+    return needs
+
+
+def _pieces(spellings: list[str]) -> list[frozenset[str]]:
+    """The needs of a stretch that spells one of ``spellings``, as whitespace-free pieces (what
+    the lookup by chunk of text can find): each piece of the one spelling, or the longest piece
+    of each spelling."""
+    split = [spelling.lower().split() for spelling in spellings]
+    if len(split) == 1:
+        return [frozenset([piece]) for piece in split[0]]
+    if not all(split):
+        return []
+    return [frozenset(max(pieces, key=len) for pieces in split)]
+
+
+def _class_chars(items) -> Optional[list[str]]:
+    """The characters of a small class of plain characters ("[ey]"), else None."""
+    if len(items) > 4 or any(op is not _C.LITERAL for op, _ in items):
+        return None
+    return [chr(av) for _, av in items]
+
+
+def _most_selective(needs: list[frozenset[str]]) -> Optional[frozenset[str]]:
+    """Long literals are rare ones; then fewer of them."""
+    return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
+
+
+def _specific(literal: str) -> bool:
+    """Worth looking up: "of" or "as" is in nearly every sentence, "[" or "_" in few."""
+    return len(literal) >= 3 or not any(c.isalnum() for c in literal)
+
+
+def _useful_needs(needs: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """The needs worth testing: specific ones, none implied by another; else the most selective."""
+    distinct = set(needs)
+    kept = [need for need in distinct if all(_specific(lit) for lit in need)
+            and not any(other < need for other in distinct)]
+    if not kept:
+        best = _most_selective(list(distinct))
+        return (best,) if best else ()
+    return tuple(sorted(kept, key=lambda need: (-min(map(len, need)), sorted(need))))
+
+
+class _FastRegex:
+    """One IGNORECASE regex, run the fastest exact way.
+
+    ``could_match`` first: a few substring tests for the literals every match needs. Then, on ASCII
+    text, its case-sensitive twin over the lower-cased text: the same matches at the same offsets,
+    several times sooner, since ``re`` compares plain characters and skips an alternative on its
+    first letter. A pattern with inline flags or escapes the twin could get wrong has no twin."""
+
+    __slots__ = ("regex", "needs", "_twin")
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.needs = _useful_needs(_needs(regex))
+        self._twin: Optional[re.Pattern] | bool = False  # compiled when first needed
+
+    @property
+    def twin(self) -> Optional[re.Pattern]:
+        if self._twin is False:
+            source = _lowered_source(self.regex.pattern) if self.regex.flags & re.IGNORECASE else None
+            self._twin = re.compile(source, self.regex.flags & ~re.IGNORECASE) if source is not None else None
+        return self._twin
+
+    def could_match(self, low: str) -> bool:
+        for need in self.needs:
+            for lit in need:
+                if lit in low:
+                    break
+            else:
+                return False
+        return True
+
+    def finditer(self, text: str, low: str):
+        """``low``: ``_fold(text)``."""
+        if self.twin is not None and text.isascii():
+            return self.twin.finditer(low)
+        return self.regex.finditer(text)
+
+    def search(self, text: str, low: str) -> bool:
+        if not self.could_match(low):
+            return False
+        if self.twin is not None and text.isascii():
+            return self.twin.search(low) is not None
+        return self.regex.search(text) is not None
+
+
+_FAST: dict[re.Pattern, _FastRegex] = {}
+
+
+def _fast(regex: re.Pattern) -> _FastRegex:
+    fast = _FAST.get(regex)
+    if fast is None:
+        fast = _FAST[regex] = _FastRegex(regex)
+    return fast
+
+
+_PLAIN_GROUPS = ("(?:", "(?P<", "(?P=", "(?=", "(?!", "(?<=", "(?<!")
+
+
+def _lowered_source(source: str) -> Optional[str]:
+    """``source`` with its letters in lower case (escapes and group names kept), or None when that
+    would not match lower-cased text as IGNORECASE matches the original: inline flags, character
+    escapes by code, back-references, cased non-ASCII characters."""
+    out, i = [], 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            code = source[i + 1:i + 2]
+            if code in ("x", "u", "U", "N") or code.isdigit():
+                return None
+            out.append(source[i:i + 2])
+            i += 2
+        elif source.startswith("(?", i):
+            if not source.startswith(_PLAIN_GROUPS, i):
+                return None
+            if source.startswith("(?P", i):  # group names keep their case
+                end = source.index(">" if source.startswith("(?P<", i) else ")", i)
+                out.append(source[i:end + 1])
+                i = end + 1
+            else:
+                out.append(source[i:i + 3])
+                i += 3
+        else:
+            if not c.isascii() and (c.lower() != c or c.upper() != c):
+                return None
+            out.append(c.lower())
+            i += 1
+    return "".join(out)
+
+
+class _Prefilter:
+    """The needs of every pattern of a lexicon, answering "which patterns could match which sentence?"."""
+
+    def __init__(self, rules: list[VagueRule]):
+        self.entries = [(k, rx, _fast(rx).needs) for k, rule in enumerate(rules) for rx in rule.compiled]
+        self.literals = tuple(sorted({lit for _, _, needs in self.entries for need in needs for lit in need}))
+
+    def candidates(self, texts: list[str], selected: Optional[set[int]] = None) -> list[list[tuple[int, re.Pattern]]]:
+        """For each text, the (rule position, pattern) pairs that could match it, in lexicon order.
+        ``selected``: the rule positions to consider (None: all)."""
+        where = self._sentences_with_literals([_fold(t) for t in texts])
+        out: list[list[tuple[int, re.Pattern]]] = [[] for _ in texts]
+        everywhere = range(len(texts))
+        holding: dict[frozenset[str], set[int]] = {}
+        for k, rx, needs in self.entries:
+            if selected is not None and k not in selected:
+                continue
+            if needs:
+                groups = []
+                for need in needs:
+                    group = holding.get(need)
+                    if group is None:
+                        group = holding[need] = set().union(*(where.get(lit, ()) for lit in need))
+                    groups.append(group)
+                hits = set.intersection(*groups) if len(groups) > 1 else groups[0]
+            else:
+                hits = everywhere
+            for i in hits:
+                out[i].append((k, rx))
+        return out
+
+    def _sentences_with_literals(self, lows: list[str]) -> dict[str, set[int]]:
+        """literal -> positions of the (folded) texts that contain it."""
+        chunks = [set(low.split()) for low in lows]
+        vocabulary = list(set().union(*chunks))
+        joined = "\n".join(vocabulary)  # no chunk and no chunk literal holds whitespace
+        starts = list(itertools.accumulate((len(c) + 1 for c in vocabulary[:-1]), initial=0))
+        starts.append(len(joined) + 1)
+        containing: dict[str, list[str]] = {}
+        for lit in self.literals:
+            at = joined.find(lit)
+            while at >= 0:
+                c = bisect.bisect_right(starts, at) - 1
+                containing.setdefault(lit, []).append(vocabulary[c])
+                at = joined.find(lit, starts[c + 1])
+        relevant = set().union(*containing.values())
+        chunk_sentences: dict[str, list[int]] = {}
+        for i, cs in enumerate(chunks):
+            for c in cs.intersection(relevant):
+                chunk_sentences.setdefault(c, []).append(i)
+        return {lit: set().union(*(chunk_sentences[c] for c in cs)) for lit, cs in containing.items()}
+
+
 class VagueLexicon:
     """The vague-term rules of ``rules/vague/*.yml`` and the check that applies them."""
 
     def __init__(self, rules: list[VagueRule]):
         self._rules = rules
-        self._index = None  # LiteralIndex over every rule pattern, built on first use
+        self._prefilter: Optional[_Prefilter] = None  # built on first use (parses every pattern)
         self._position = {id(rule): k for k, rule in enumerate(rules)}
 
-    def _candidates(self, text: str):
-        """ids of the patterns that could match ``text`` (None: all); see reviewer/literals.py."""
-        if self._index is None:
-            from reviewer.literals import LiteralIndex
-            self._index = LiteralIndex(rx for r in self._rules for rx in r.compiled)
-            self._where = {id(rx): (k, j) for k, r in enumerate(self._rules) for j, rx in enumerate(r.compiled)}
-        return self._index.candidates(text)
-
-    def _plan(self, rules: list[VagueRule], text: str, selected: Optional[set[int]] = None):
-        """The (rule, patterns) to run on ``text``, in rule and pattern order: only the patterns
-        whose required literals occur in it. ``selected``: positions of ``rules`` in the lexicon
-        (None: ``rules`` is every rule)."""
-        active = self._candidates(text)
-        if active is None:
-            return [(rule, rule.compiled) for rule in rules]
-        if not active:
-            return []
-        picked: dict[int, list[int]] = {}
-        for i in active:
-            k, j = self._where[i]
-            picked.setdefault(k, []).append(j)
-        plan = []
-        for k in sorted(picked):  # lexicon order, which ``rules`` keeps
-            if selected is None or k in selected:
-                rule = self._rules[k]
-                plan.append((rule, [rule.compiled[j] for j in sorted(picked[k])]))
-        return plan
+    def _plans(self, texts: list[str], selected: Optional[set[int]]) -> list[list]:
+        """For each text, the (rule, patterns) that could match it, in rule and pattern order."""
+        if self._prefilter is None:
+            self._prefilter = _Prefilter(self._rules)
+        rules = self._rules
+        plans = []
+        for pairs in self._prefilter.candidates(texts, selected):
+            plan: list[tuple[VagueRule, list[re.Pattern]]] = []
+            last = -1
+            for k, rx in pairs:
+                if k != last:
+                    plan.append((rules[k], []))
+                    last = k
+                plan[-1][1].append(rx)
+            plans.append(plan)
+        return plans
 
     # -- loading ---------------------------------------------------------------
     @classmethod
@@ -522,17 +777,19 @@ class VagueLexicon:
         if not rules or not sentences:
             return []
         selected = None if len(rules) == len(self._rules) else {self._position[id(r)] for r in rules}
-        defined = _defined_terms(sentences)
-        standards = any(PERFORMANCE_STANDARDS.search(s.text) for s in sentences)
+        texts = [_normalize(s.text) for s in sentences]
+        plans = self._plans(texts, selected)
+        defined = _defined_terms(texts)
+        standards = _speaks_of_performance_standards(sentences)
         out: list[Finding] = []
         seen: set[tuple[str, int]] = set()
         lead_in = False
-        for s in sentences:
-            ctx = _Sentence(s, defined, lead_in, standards)
-            lead_in = ctx.lead_in_after
-            if ctx.skip_all:
+        for s, text, plan in zip(sentences, texts, plans):
+            ctx = _Sentence(s, text, defined, lead_in, standards)
+            lead_in = ctx.lead_in_after()
+            if not plan or ctx.skip_all:
                 continue
-            for f in ctx.findings(self._plan(rules, ctx.text, selected)):
+            for f in ctx.findings(plan):
                 key = (f.rule, f.start)
                 if key not in seen:
                     seen.add(key)
@@ -550,22 +807,34 @@ class VagueLexicon:
 # --------------------------------------------------------------------------- #
 
 
-def _defined_terms(sentences: list[SentenceInput]) -> set[str]:
-    """Terms the document defines or puts in quotes as terms: '"Business Day" means', '(the "Plan")'."""
+def _defined_terms(texts: list[str]) -> set[str]:
+    """Terms the document defines or puts in quotes as terms: '"Business Day" means', '(the "Plan")'.
+
+    ``texts``: the sentences, normalised (curly quotes are straight there)."""
     terms: set[str] = set()
-    for s in sentences:
-        text = _normalize(s.text)
-        for m in _DEFINED_TERM.finditer(text):
-            terms.add(_norm(m.group(1)))
-        for m in _QUOTED.finditer(text):
-            t = m.group(1).strip()
-            if t[:1].isupper() and len(t.split()) <= 6:
-                terms.add(_norm(t))
-        lines = text.split("\n")
-        for i, line in enumerate(lines[:-1]):  # markdown definition lists: "Term\n:   definition"
-            if re.match(r"^\s*:\s+", lines[i + 1]) and 0 < len(line.split()) <= 6:
-                terms.add(_norm(line))
+    for text in texts:
+        if '"' in text:
+            for m in _DEFINED_TERM.finditer(text):
+                terms.add(_norm(m.group(1)))
+            for m in _QUOTED.finditer(text):
+                t = m.group(1).strip()
+                if t[:1].isupper() and len(t.split()) <= 6:
+                    terms.add(_norm(t))
+        if "\n" in text and ":" in text:
+            lines = text.split("\n")
+            for i, line in enumerate(lines[:-1]):  # markdown definition lists: "Term\n:   definition"
+                if _DEF_LIST_LINE.match(lines[i + 1]) and 0 < len(line.split()) <= 6:
+                    terms.add(_norm(line))
     return {t for t in terms if t}
+
+
+_DEF_LIST_LINE = re.compile(r"^\s*:\s+")
+
+
+def _speaks_of_performance_standards(sentences: list[SentenceInput]) -> bool:
+    """One search over the document: no part of the pattern can match the NUL that joins the sentences,
+    and NUL is a non-word character like the ends of a sentence, so it finds what a search per sentence finds."""
+    return bool(PERFORMANCE_STANDARDS.search("\0".join(s.text for s in sentences)))
 
 
 _NORMALIZE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00a0": " ", "\u2019": "'",
@@ -574,7 +843,7 @@ _NORMALIZE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00a0
 
 def _normalize(text: str) -> str:
     """Same-length normalisation (hyphens, quotes, spaces) so offsets stay valid."""
-    return text.translate(_NORMALIZE)
+    return text if text.isascii() else text.translate(_NORMALIZE)
 
 
 def _norm(s: str) -> str:
@@ -591,36 +860,65 @@ class _Marker:
 class _Sentence:
     """One sentence with its units, markers and guards."""
 
-    def __init__(self, s: SentenceInput, defined: set[str], lead_in_before: bool, standards: bool = False):
+    def __init__(self, s: SentenceInput, text: str, defined: set[str], lead_in_before: bool,
+                 standards: bool = False):
+        """``text``: ``s.text`` normalised. Everything else is computed when first needed: most
+        sentences only pass on whether they lead in a list."""
         self.s = s
         self.standards = standards
         self.orig = s.text
-        self.text = _normalize(s.text)
+        self.text = text
         self.defined = defined
-        body = _ENUM.sub("", self.text, count=1)
-        self.is_list_item = bool(_ENUM.match(self.text)) or body[:1].islower()
-        self.skip_all = (s.is_heading or s.is_definition or _looks_like_heading(self.text)
-                         or _looks_like_definition(self.text) or bool(_RECITAL.match(body)))
-        self.units = self._units()
-        self.inherit = lead_in_before and self.is_list_item
-        self.lead_in_after = self._lead_in_after(lead_in_before)
+        self.lead_in_before = lead_in_before
 
     # -- structure ---------------------------------------------------------------
-    def _units(self) -> list[tuple[int, int]]:
+    @cached_property
+    def low(self) -> str:
+        """The text folded for literal tests and lower-case twins (see ``_FastRegex``)."""
+        return _fold(self.text)
+
+    @cached_property
+    def _body(self) -> str:
+        return _ENUM.sub("", self.text, count=1)
+
+    @cached_property
+    def is_list_item(self) -> bool:
+        return bool(_ENUM.match(self.text)) or self._body[:1].islower()
+
+    @cached_property
+    def skip_all(self) -> bool:
+        return (self.s.is_heading or self.s.is_definition or _looks_like_heading(self.text)
+                or _looks_like_definition(self.text) or bool(_RECITAL.match(self._body)))
+
+    @cached_property
+    def inherit(self) -> bool:
+        return self.lead_in_before and self.is_list_item
+
+    @property
+    def units(self) -> list[tuple[int, int]]:
+        return self._structure[0]
+
+    @property
+    def unit_kind(self) -> dict[int, str]:
+        return self._structure[1]
+
+    @cached_property
+    def _structure(self) -> tuple[list[tuple[int, int]], dict[int, str]]:
+        """The units (spans) and how each one was cut from the one before it."""
         cuts, kinds = [0], ["start"]
         for m in _UNIT_CUT.finditer(self.text):
             cuts.append(m.start())
             kinds.append(_cut_kind(m.group(0)))
         cuts.append(len(self.text))
-        units, self.unit_kind = [], {}
+        units, unit_kind = [], {}
         for (a, b), kind in zip(zip(cuts, cuts[1:]), kinds):
             if b > a:
                 units.append((a, b))
-                self.unit_kind[a] = kind
+                unit_kind[a] = kind
         if not units:
             units = [(0, len(self.text))]
-            self.unit_kind[0] = "start"
-        return units
+            unit_kind[0] = "start"
+        return units, unit_kind
 
     def _unit_of(self, pos: int) -> tuple[int, int]:
         for a, b in self.units:
@@ -639,7 +937,10 @@ class _Sentence:
         taken: list[tuple[int, int]] = []
 
         def add(regex, cls, check=None):
-            for m in regex.finditer(t):
+            fast = _fast(regex)
+            if not fast.could_match(self.low):
+                return
+            for m in fast.finditer(t, self.low):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 if check and not check(m):
@@ -655,8 +956,9 @@ class _Sentence:
             and not re.search(r"(?:^|[.:;]\s*|\n\s*(?:\d+\.|\(?[a-z]\)))\s*$", t[:m.start()]))
         add(_WE_PROMISE, DUTY)
         add(_PARTY_PROMISE, DUTY)
-        if self.standards:
-            for m in _COPULA.finditer(t):
+        copula = _fast(_COPULA)
+        if self.standards and copula.could_match(self.low):
+            for m in copula.finditer(t, self.low):
                 a, b = m.span("cop")
                 if not any(a < e and s < b for s, e in taken):
                     taken.append((a, b))
@@ -676,35 +978,36 @@ class _Sentence:
         found.sort(key=lambda m: m.start)
         return found
 
-    def _lead_in_after(self, before: bool) -> bool:
+    def lead_in_after(self) -> bool:
+        """Whether the next sentence, if it is a list item, takes this one's duty ("The Supplier shall:")."""
+        before = self.lead_in_before
         stripped = self.text.rstrip()
+        if not (stripped.endswith((":", ";", "—", "will", "shall", "must")) or (
+                (stripped[-1:] in ";:," or _fold(stripped[-2:]) in ("ll", "st", "to"))
+                and _LEAD_IN_END.search(stripped))):
+            return before and self.is_list_item
         if self.skip_all and not stripped.endswith(":"):
             return before and self.is_list_item
-        if stripped.endswith((":", ";", "—", "will", "shall", "must")) or re.search(
-                r"\b(?:will|shall|must|agrees? to|undertakes? to)\s*[;:,]?\s*$", stripped, _I):
-            last = [m for m in self.markers if m.start >= self.units[-1][0]] or self.markers[-1:]
-            if last and last[-1].cls == DUTY:
-                return True
-            if before and self.is_list_item:
-                return True
-            return False
+        last = [m for m in self.markers if m.start >= self.units[-1][0]] or self.markers[-1:]
+        if last and last[-1].cls == DUTY:
+            return True
         return before and self.is_list_item
 
     # -- matching ----------------------------------------------------------------
     def findings(self, plan) -> list[Finding]:
-        """``plan``: (rule, patterns) pairs to run, in rule order (VagueLexicon._plan)."""
+        """``plan``: (rule, patterns) pairs to run, in rule order (VagueLexicon._plans)."""
         cands = []  # (start, end, rule)
         for rule, patterns in plan:
             spans = None
             for rx in patterns:
-                for m in rx.finditer(self.text):
+                for m in _fast(rx).finditer(self.text, self.low):
                     a, b = (m.span("term") if "term" in rx.groupindex and m.group("term") is not None
                             else m.span())
                     if b <= a:
                         continue
                     if rule.exceptions:
                         if spans is None:
-                            spans = [x.span() for e in rule.exceptions for x in e.finditer(self.text)]
+                            spans = [x.span() for e in rule.exceptions for x in _fast(e).finditer(self.text, self.low)]
                         if any(ea <= a and b <= eb for ea, eb in spans):
                             continue
                     cands.append((a, b, rule))
@@ -775,9 +1078,11 @@ class _Sentence:
         if rule.unless_measured and self._measured(a, b, rule, ua, ub):
             return False
         unit = t[ua:ub]
-        if BEYOND_MEASURE.search(unit):
+        low = _fold(unit)
+        if _fast(BEYOND_MEASURE).search(unit, low):
             return False
-        if rule.unless_referenced and (CROSS_REFERENCE.search(unit) or CROSS_REFERENCE_CS.search(unit)):
+        if rule.unless_referenced and (_fast(CROSS_REFERENCE).search(unit, low)
+                                       or _fast(CROSS_REFERENCE_CS).search(unit, low)):
             return False
         if rule.kind == "discretion" and self._customer_discretion(a, b, ua):
             return False
@@ -927,7 +1232,8 @@ class _Sentence:
             region += " " + t[ub:]
             if t.rstrip().endswith(":"):
                 region += " " + self._clause_after()
-        return any(MEASURES[k].search(region) for k in rule.measures)
+        low = _fold(region)
+        return any(_fast(MEASURES[k]).search(region, low) for k in rule.measures)
 
     def _clause_after(self, limit: int = 600) -> str:
         clause = _normalize(self.s.clause_text or "")
