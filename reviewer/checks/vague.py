@@ -60,7 +60,6 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -623,32 +622,33 @@ class _Prefilter:
     def candidates(self, texts: list[str], selected: Optional[set[int]] = None) -> list[list[tuple[int, re.Pattern]]]:
         """For each text, the (rule position, pattern) pairs that could match it, in lexicon order.
         ``selected``: the rule positions to consider (None: all)."""
-        where = self._sentences_with_literals([_fold(t) for t in texts])
+        holders = self._holders([_fold(t) for t in texts])
         out: list[list[tuple[int, re.Pattern]]] = [[] for _ in texts]
-        everywhere = range(len(texts))
-        holding: dict[frozenset[str], set[int]] = {}
+        every_text = (1 << len(texts)) - 1
+        need_holders: dict[frozenset[str], int] = {}
         for k, rx, needs in self.entries:
             if selected is not None and k not in selected:
                 continue
-            if needs:
-                groups = []
-                for need in needs:
-                    group = holding.get(need)
-                    if group is None:
-                        group = holding[need] = set().union(*(where.get(lit, ()) for lit in need))
-                    groups.append(group)
-                hits = set.intersection(*groups) if len(groups) > 1 else groups[0]
-            else:
-                hits = everywhere
-            for i in hits:
+            hits = every_text
+            for need in needs:
+                held = need_holders.get(need)
+                if held is None:
+                    held = 0
+                    for lit in need:
+                        held |= holders.get(lit, 0)
+                    need_holders[need] = held
+                hits &= held
+                if not hits:
+                    break
+            for i in _bit_positions(hits):
                 out[i].append((k, rx))
         return out
 
-    def _sentences_with_literals(self, lows: list[str]) -> dict[str, set[int]]:
-        """literal -> positions of the (folded) texts that contain it."""
-        chunks = [set(low.split()) for low in lows]
-        vocabulary = list(set().union(*chunks))
-        joined = "\n".join(vocabulary)  # no chunk and no chunk literal holds whitespace
+    def _holders(self, lows: list[str]) -> dict[str, int]:
+        """literal -> the set of (folded) texts that contain it, as bits of an int (text i: bit i)."""
+        chunks = [low.split() for low in lows]
+        vocabulary = list(set(itertools.chain.from_iterable(chunks)))
+        joined = "\n".join(vocabulary)  # no chunk and no literal holds whitespace
         starts = list(itertools.accumulate((len(c) + 1 for c in vocabulary[:-1]), initial=0))
         starts.append(len(joined) + 1)
         containing: dict[str, list[str]] = {}
@@ -659,11 +659,34 @@ class _Prefilter:
                 containing.setdefault(lit, []).append(vocabulary[c])
                 at = joined.find(lit, starts[c + 1])
         relevant = set().union(*containing.values())
-        chunk_sentences: dict[str, list[int]] = {}
-        for i, cs in enumerate(chunks):
-            for c in cs.intersection(relevant):
-                chunk_sentences.setdefault(c, []).append(i)
-        return {lit: set().union(*(chunk_sentences[c] for c in cs)) for lit, cs in containing.items()}
+        chunk_holders = dict.fromkeys(relevant, 0)
+        for i, text_chunks in enumerate(chunks):
+            found = relevant.intersection(text_chunks)
+            if found:
+                bit = 1 << i
+                for c in found:
+                    chunk_holders[c] |= bit
+        holders = {}
+        for lit, cs in containing.items():
+            held = 0
+            for c in cs:
+                held |= chunk_holders[c]
+            holders[lit] = held
+        return holders
+
+
+def _bit_positions(bits: int) -> list[int]:
+    """The positions of the set bits of ``bits``, lowest first."""
+    if not bits:
+        return []
+    digits = bin(bits)
+    top = len(digits) - 1
+    out = []
+    at = digits.rfind("1")
+    while at > 1:
+        out.append(top - at)
+        at = digits.rfind("1", 2, at)
+    return out
 
 
 class VagueLexicon:
@@ -785,9 +808,11 @@ class VagueLexicon:
         seen: set[tuple[str, int]] = set()
         lead_in = False
         for s, text, plan in zip(sentences, texts, plans):
+            if not (plan or lead_in or _ends_like_lead_in(text)):
+                continue  # nothing to find, and the next sentence is not led in
             ctx = _Sentence(s, text, defined, lead_in, standards)
             lead_in = ctx.lead_in_after()
-            if not plan or ctx.skip_all:
+            if not plan:
                 continue
             for f in ctx.findings(plan):
                 key = (f.rule, f.start)
@@ -850,6 +875,22 @@ def _norm(s: str) -> str:
     return " ".join(_WORD.findall(s.lower()))
 
 
+class _once:
+    """A property computed on first use and then stored on the instance (``functools.cached_property``
+    takes a lock on every first use in Python 3.11; a sentence is never shared between threads)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 @dataclass
 class _Marker:
     start: int
@@ -872,25 +913,25 @@ class _Sentence:
         self.lead_in_before = lead_in_before
 
     # -- structure ---------------------------------------------------------------
-    @cached_property
+    @_once
     def low(self) -> str:
         """The text folded for literal tests and lower-case twins (see ``_FastRegex``)."""
         return _fold(self.text)
 
-    @cached_property
+    @_once
     def _body(self) -> str:
         return _ENUM.sub("", self.text, count=1)
 
-    @cached_property
+    @_once
     def is_list_item(self) -> bool:
         return bool(_ENUM.match(self.text)) or self._body[:1].islower()
 
-    @cached_property
+    @_once
     def skip_all(self) -> bool:
         return (self.s.is_heading or self.s.is_definition or _looks_like_heading(self.text)
                 or _looks_like_definition(self.text) or bool(_RECITAL.match(self._body)))
 
-    @cached_property
+    @_once
     def inherit(self) -> bool:
         return self.lead_in_before and self.is_list_item
 
@@ -902,7 +943,7 @@ class _Sentence:
     def unit_kind(self) -> dict[int, str]:
         return self._structure[1]
 
-    @cached_property
+    @_once
     def _structure(self) -> tuple[list[tuple[int, int]], dict[int, str]]:
         """The units (spans) and how each one was cut from the one before it."""
         cuts, kinds = [0], ["start"]
@@ -926,7 +967,7 @@ class _Sentence:
                 return a, b
         return self.units[-1]
 
-    @cached_property
+    @_once
     def markers(self) -> list[_Marker]:
         """Computed when a guard first needs them: most sentences have no candidate and never do."""
         return self._markers()
@@ -981,12 +1022,9 @@ class _Sentence:
     def lead_in_after(self) -> bool:
         """Whether the next sentence, if it is a list item, takes this one's duty ("The Supplier shall:")."""
         before = self.lead_in_before
-        stripped = self.text.rstrip()
-        if not (stripped.endswith((":", ";", "—", "will", "shall", "must")) or (
-                (stripped[-1:] in ";:," or _fold(stripped[-2:]) in ("ll", "st", "to"))
-                and _LEAD_IN_END.search(stripped))):
+        if not _ends_like_lead_in(self.text):
             return before and self.is_list_item
-        if self.skip_all and not stripped.endswith(":"):
+        if self.skip_all and not self.text.rstrip().endswith(":"):
             return before and self.is_list_item
         last = [m for m in self.markers if m.start >= self.units[-1][0]] or self.markers[-1:]
         if last and last[-1].cls == DUTY:
@@ -1011,7 +1049,7 @@ class _Sentence:
                         if any(ea <= a and b <= eb for ea, eb in spans):
                             continue
                     cands.append((a, b, rule))
-        if not cands:
+        if not cands or self.skip_all:
             return []
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[2].order, c[0]))
         kept: list[tuple[int, int, VagueRule]] = []
@@ -1239,6 +1277,13 @@ class _Sentence:
         clause = _normalize(self.s.clause_text or "")
         at = clause.find(self.text.strip())
         return clause[at + len(self.text.strip()):][:limit] if at >= 0 else ""
+
+
+def _ends_like_lead_in(text: str) -> bool:
+    """Ends on a colon, semicolon or dash, or on its modal ("The Supplier shall", "agrees to:")."""
+    stripped = text.rstrip()
+    return stripped.endswith((":", ";", "—", "will", "shall", "must")) or (
+        (stripped[-1:] in ";:," or _fold(stripped[-2:]) in ("ll", "st", "to")) and bool(_LEAD_IN_END.search(stripped)))
 
 
 def _cut_kind(cut: str) -> str:
