@@ -70,7 +70,8 @@ def test_prefilter_keeps_every_pattern_that_matches():
     candidates = prefilter.candidates(texts)
     patterns = [rx for rule in LEXICON._rules for rx in rule.compiled]
     kept = 0
-    for text, pairs in zip(texts, candidates):
+    for i, text in enumerate(texts):
+        pairs = candidates.get(i, [])
         run = {id(rx) for _, rx in pairs}
         kept += len(run)
         for rx in patterns:
@@ -112,6 +113,16 @@ def test_lowered_source_keeps_escapes_and_group_names():
     assert vague._lowered_source("[\u2013\u2022]") == "[\u2013\u2022]"
 
 
+def test_no_twin_where_lower_case_would_change_what_matches():
+    assert vague._FastRegex(re.compile(r"\bwill\s+[a-z]+", re.I)).twin is not None
+    assert vague._FastRegex(re.compile(r"[A-z]", re.I)).twin is None  # also matches "[", "_", ...
+    assert vague._FastRegex(re.compile(r"(?=[0-Z])", re.I)).twin is None
+    assert vague._lowered_source(r"[[](?-i:A)") is None  # the class ends at the first "]"
+    assert vague._lowered_source(r"[-A][]A-Z][\s-]") == r"[-a][]a-z][\s-]"
+    assert vague._lowered_source(r"[]-a]") is None
+    assert vague._FastRegex(re.compile(r"will", 0)).twin is None  # case-sensitive: nothing to gain
+
+
 def _sentences(texts: list[str]) -> list[SentenceInput]:
     out, pos = [], 0
     for t in texts:
@@ -127,7 +138,8 @@ def test_findings_are_the_same_without_the_shortcuts(monkeypatch):
     fast = [lexicon.find(inputs, select=s, ignore=i) for s, i in cases]
 
     def every_pattern(self, texts, selected=None):
-        return [[(k, rx) for k, rx, _ in self.entries if selected is None or k in selected] for _ in texts]
+        return {i: [(k, rx) for k, rx, _ in self.entries if selected is None or k in selected]
+                for i in range(len(texts))}
 
     monkeypatch.setattr(vague._Prefilter, "candidates", every_pattern)
     monkeypatch.setattr(vague._FastRegex, "could_match", lambda self, low: True)

@@ -439,11 +439,17 @@ def _fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD).lower()
 
 
+def _parse(pattern: re.Pattern):
+    try:
+        return _P.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a pattern the parser cannot read gets no shortcut
+        return None
+
+
 def _needs(pattern: re.Pattern) -> list[frozenset[str]]:
     """Sets of lower-case ASCII literals; every match of ``pattern`` holds a member of each set."""
-    try:
-        tree = _P.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - a pattern the parser cannot read is simply always run
+    tree = _parse(pattern)
+    if tree is None:
         return []
     return [need for need in _sequence_needs(tree) if all(lit and lit.isascii() for lit in need)]
 
@@ -524,24 +530,25 @@ def _useful_needs(needs: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
 
 
 class _FastRegex:
-    """One IGNORECASE regex, run the fastest exact way.
+    """One regex, run the fastest exact way.
 
     ``could_match`` first: a few substring tests for the literals every match needs. Then, on ASCII
     text, its case-sensitive twin over the lower-cased text: the same matches at the same offsets,
     several times sooner, since ``re`` compares plain characters and skips an alternative on its
-    first letter. A pattern with inline flags or escapes the twin could get wrong has no twin."""
+    first letter. A case-sensitive pattern, or one with inline flags or escapes the twin could get
+    wrong, has no twin."""
 
     __slots__ = ("regex", "needs", "_twin")
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
         self.needs = _useful_needs(_needs(regex))
-        self._twin: Optional[re.Pattern] | bool = False  # compiled when first needed
+        self._twin: Optional[re.Pattern] | bool = False if regex.flags & re.IGNORECASE else None  # False: not yet made
 
     @property
     def twin(self) -> Optional[re.Pattern]:
         if self._twin is False:
-            source = _lowered_source(self.regex.pattern) if self.regex.flags & re.IGNORECASE else None
+            source = _lowered_source(self.regex.pattern)
             self._twin = re.compile(source, self.regex.flags & ~re.IGNORECASE) if source is not None else None
         return self._twin
 
@@ -578,22 +585,51 @@ def _fast(regex: re.Pattern) -> _FastRegex:
     return fast
 
 
+def _range_keeps_case(lo: int, hi: int) -> bool:
+    letters = [c for c in range(max(lo, 0x41), min(hi, 0x7A) + 1) if chr(c).isalpha()]
+    return not letters or 0x61 <= lo <= hi <= 0x7A or 0x41 <= lo <= hi <= 0x5A
+
+
 _PLAIN_GROUPS = ("(?:", "(?P<", "(?P=", "(?=", "(?!", "(?<=", "(?<!")
 
 
 def _lowered_source(source: str) -> Optional[str]:
     """``source`` with its letters in lower case (escapes and group names kept), or None when that
     would not match lower-cased text as IGNORECASE matches the original: inline flags, character
-    escapes by code, back-references, cased non-ASCII characters."""
+    escapes by code, back-references, cased non-ASCII characters, ranges across cases ("[A-z]")."""
     out, i = [], 0
+    in_class, class_begin = False, 0
     while i < len(source):
         c = source[i]
         if c == "\\":
             code = source[i + 1:i + 2]
             if code in ("x", "u", "U", "N") or code.isdigit():
                 return None
+            if in_class and ((source[i + 2:i + 3] == "-" and source[i + 3:i + 4] != "]") or out[-1:] == ["-"]):
+                return None  # a range with an escaped end: not worth reading
             out.append(source[i:i + 2])
             i += 2
+        elif in_class:
+            if c == "]":
+                in_class = False
+            elif c == "-" and len(out) > class_begin and source[i + 1:i + 2] not in ("]", "\\"):
+                if not _range_keeps_case(ord(source[i - 1]), ord(source[i + 1])):
+                    return None
+            if not c.isascii() and (c.lower() != c or c.upper() != c):
+                return None
+            out.append(c.lower())
+            i += 1
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if source.startswith("^", i):
+                out.append("^")
+                i += 1
+            class_begin = len(out)
+            if source.startswith("]", i):  # a "]" first in a class is a plain character
+                out.append("]")
+                i += 1
         elif source.startswith("(?", i):
             if not source.startswith(_PLAIN_GROUPS, i):
                 return None
@@ -619,11 +655,12 @@ class _Prefilter:
         self.entries = [(k, rx, _fast(rx).needs) for k, rule in enumerate(rules) for rx in rule.compiled]
         self.literals = tuple(sorted({lit for _, _, needs in self.entries for need in needs for lit in need}))
 
-    def candidates(self, texts: list[str], selected: Optional[set[int]] = None) -> list[list[tuple[int, re.Pattern]]]:
-        """For each text, the (rule position, pattern) pairs that could match it, in lexicon order.
-        ``selected``: the rule positions to consider (None: all)."""
+    def candidates(self, texts: list[str], selected: Optional[set[int]] = None) -> dict[int, list[tuple[int, re.Pattern]]]:
+        """Text position -> the (rule position, pattern) pairs that could match the text, in lexicon
+        order; texts no pattern could match are left out. ``selected``: the rule positions to
+        consider (None: all)."""
         holders = self._holders([_fold(t) for t in texts])
-        out: list[list[tuple[int, re.Pattern]]] = [[] for _ in texts]
+        out: dict[int, list[tuple[int, re.Pattern]]] = {}
         every_text = (1 << len(texts)) - 1
         need_holders: dict[frozenset[str], int] = {}
         for k, rx, needs in self.entries:
@@ -641,7 +678,10 @@ class _Prefilter:
                 if not hits:
                     break
             for i in _bit_positions(hits):
-                out[i].append((k, rx))
+                pairs = out.get(i)
+                if pairs is None:
+                    pairs = out[i] = []
+                pairs.append((k, rx))
         return out
 
     def _holders(self, lows: list[str]) -> dict[str, int]:
@@ -702,8 +742,8 @@ class VagueLexicon:
         if self._prefilter is None:
             self._prefilter = _Prefilter(self._rules)
         rules = self._rules
-        plans = []
-        for pairs in self._prefilter.candidates(texts, selected):
+        plans: list[list[tuple[VagueRule, list[re.Pattern]]]] = [[]] * len(texts)  # the empty plan, shared
+        for i, pairs in self._prefilter.candidates(texts, selected).items():
             plan: list[tuple[VagueRule, list[re.Pattern]]] = []
             last = -1
             for k, rx in pairs:
@@ -711,7 +751,7 @@ class VagueLexicon:
                     plan.append((rules[k], []))
                     last = k
                 plan[-1][1].append(rx)
-            plans.append(plan)
+            plans[i] = plan
         return plans
 
     # -- loading ---------------------------------------------------------------
