@@ -123,51 +123,83 @@ class _Transform:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
+def _bind(fn, restype, *argtypes):
+    """A PDFium function taking handles and out-pointers as plain addresses.
+
+    pypdfium2's bindings convert typed pointers on every call; over the thousands of
+    calls a page needs, plain ``c_void_p`` arguments halve the cost. The function is the
+    same C entry point, read from pypdfium2's own binding.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_V, _I = ctypes.c_void_p, ctypes.c_int
+_COUNT_RECTS = _bind(R.FPDFText_CountRects, _I, _V, _I, _I)
+_GET_RECT = _bind(R.FPDFText_GetRect, _I, _V, _I, _V, _V, _V, _V)
+_LOOSE_BOX = _bind(R.FPDFText_GetLooseCharBox, _I, _V, _I, _V)
+_FONT_SIZE = _bind(R.FPDFText_GetFontSize, ctypes.c_double, _V, _I)
+_FONT_INFO = _bind(R.FPDFText_GetFontInfo, ctypes.c_ulong, _V, _I, _V, ctypes.c_ulong, _V)
+_FONT_WEIGHT = _bind(R.FPDFText_GetFontWeight, _I, _V, _I)
+_CHAR_INDEX = _bind(R.FPDFText_GetCharIndexFromTextIndex, _I, _V, _I)
+_TEXT_INDEX = _bind(R.FPDFText_GetTextIndexFromCharIndex, _I, _V, _I)
+_TEXT_OBJECT = _bind(R.FPDFText_GetTextObject, _V, _V, _I)
+
+
 class _TextReader:
     """Per-textpage helpers holding the ctypes buffers so each call allocates nothing."""
 
-    def __init__(self, textpage, tf: _Transform):
-        self.tp = textpage.raw
-        self.textpage = textpage
+    def __init__(self, textpage, tf: _Transform, text_len: int):
+        self.tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         self.tf = tf
-        self._l = ctypes.c_double()
-        self._r = ctypes.c_double()
-        self._b = ctypes.c_double()
-        self._t = ctypes.c_double()
-        self._pl, self._pr = ctypes.byref(self._l), ctypes.byref(self._r)
-        self._pb, self._pt = ctypes.byref(self._b), ctypes.byref(self._t)
+        self._d = (ctypes.c_double * 4)()
+        self._d_at = [ctypes.addressof(self._d) + 8 * k for k in range(4)]
         self._rect = R.FS_RECTF()
-        self._prect = ctypes.byref(self._rect)
+        self._rect_at = ctypes.addressof(self._rect)
         self._font = ctypes.create_string_buffer(128)
         self._flags = ctypes.c_int()
-        self._pflags = ctypes.byref(self._flags)
         self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
-        self._tp_addr = ctypes.cast(self.tp, ctypes.c_void_p).value
+        self._style: dict[int, tuple[float, bool]] = {}  # text object -> (size, bold)
+        # text index == char index on pages where PDFium skipped no character (the usual
+        # case): the mapping is monotone, so equal ends mean equal everywhere between
+        self.same_index = text_len > 0 and _CHAR_INDEX(self.tp, 0) == 0 \
+            and _CHAR_INDEX(self.tp, text_len - 1) == text_len - 1
+
+    def char_index(self, t: int) -> int:
+        return t if self.same_index else _CHAR_INDEX(self.tp, t)
+
+    def text_index(self, c: int) -> int:
+        return c if self.same_index else _TEXT_INDEX(self.tp, c)
 
     def text_object(self, i: int):
         """Address of the text object holding char ``i`` (None for generated chars)."""
-        if _GET_TEXT_OBJECT is not None:
-            return _GET_TEXT_OBJECT(self._tp_addr, i)
-        o = R.FPDFText_GetTextObject(self.tp, i)
-        return ctypes.cast(o, ctypes.c_void_p).value if o else None
+        return _TEXT_OBJECT(self.tp, i)
 
     # -- per character -------------------------------------------------------------
     def loose_box(self, i: int):
-        if not R.FPDFText_GetLooseCharBox(self.tp, i, self._prect):
+        if not _LOOSE_BOX(self.tp, i, self._rect_at):
             return None
         r = self._rect
         return self.tf.box(r.left, r.bottom, r.right, r.top)
 
-    def char_box(self, i: int):
-        if not R.FPDFText_GetCharBox(self.tp, i, self._pl, self._pr, self._pb, self._pt):
-            return None
-        if self._r.value - self._l.value <= 0 and self._t.value - self._b.value <= 0:
-            return None
-        return self.tf.box(self._l.value, self._b.value, self._r.value, self._t.value)
+    def style(self, i: int) -> tuple[float, bool]:
+        """(font size, bold) of char ``i``: both belong to its text object, so cached."""
+        obj = _TEXT_OBJECT(self.tp, i)
+        hit = self._style.get(obj) if obj is not None else None
+        if hit is None:
+            hit = (_FONT_SIZE(self.tp, i), self._bold(i))
+            if obj is not None:
+                self._style[obj] = hit
+        return hit
 
     def bold(self, i: int) -> bool:
-        n = R.FPDFText_GetFontInfo(self.tp, i, self._font, 128, self._pflags)
-        weight = R.FPDFText_GetFontWeight(self.tp, i)
+        return self.style(i)[1]
+
+    def size(self, i: int) -> float:
+        return self.style(i)[0]
+
+    def _bold(self, i: int) -> bool:
+        n = _FONT_INFO(self.tp, i, ctypes.addressof(self._font), 128, ctypes.addressof(self._flags))
+        weight = _FONT_WEIGHT(self.tp, i)
         key = (self._font.value if n else b"", self._flags.value, weight)
         hit = self._bold_cache.get(key)
         if hit is None:
@@ -176,15 +208,18 @@ class _TextReader:
             self._bold_cache[key] = hit
         return hit
 
-    def size(self, i: int) -> float:
-        return R.FPDFText_GetFontSize(self.tp, i)
-
     def rects(self, start: int, count: int):
-        n = R.FPDFText_CountRects(self.tp, start, count)
+        tp = self.tp
+        n = _COUNT_RECTS(tp, start, count)
         out = []
-        for k in range(max(n, 0)):
-            if R.FPDFText_GetRect(self.tp, k, self._pl, self._pt, self._pr, self._pb):
-                out.append(self.tf.box(self._l.value, self._b.value, self._r.value, self._t.value))
+        if n <= 0:
+            return out
+        d = self._d
+        l_at, t_at, r_at, b_at = self._d_at
+        box = self.tf.box
+        for k in range(n):
+            if _GET_RECT(tp, k, l_at, t_at, r_at, b_at):
+                out.append(box(d[0], d[3], d[2], d[1]))
         return out
 
 
@@ -196,7 +231,7 @@ def read_segments(page, textpage) -> tuple[list[Seg], int]:
     text = textpage.get_text_range()
     if not text.strip():
         return [], n_chars
-    rd = _TextReader(textpage, _Transform(page))
+    rd = _TextReader(textpage, _Transform(page), len(text))
     segs: list[Seg] = []
     pos = 0
     end = len(text)
@@ -212,14 +247,13 @@ def read_segments(page, textpage) -> tuple[list[Seg], int]:
 
 
 def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -> None:
-    tp = rd.tp
     # skip leading/trailing blanks in text space, then map to char indices
     line = text[t_a:t_b]
     lead = len(line) - len(line.lstrip())
     trail = len(line) - len(line.rstrip())
     ta, tb = t_a + lead, t_b - trail - 1
-    c_a = R.FPDFText_GetCharIndexFromTextIndex(tp, ta)
-    c_b = R.FPDFText_GetCharIndexFromTextIndex(tp, tb)
+    c_a = rd.char_index(ta)
+    c_b = rd.char_index(tb)
     if c_a < 0 or c_b < c_a:
         return
     rects = rd.rects(c_a, c_b - c_a + 1)
@@ -231,8 +265,9 @@ def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -
     # and nothing downstream wants them apart)
     label = len(rects) > 1 and rects[0][2] - rects[0][0] <= 4 * h and bool(_LABEL.match(line.lstrip()))
     if _one_piece(rects, band, h, label):
+        size, bold = rd.style(c_a)
         out.append(Seg(min(r[0] for r in rects), max(r[2] for r in rects), band[1], band[3],
-                       text[ta:tb + 1], rd.size(c_a), rd.bold(c_a) and rd.bold(c_b)))
+                       text[ta:tb + 1], size, bold and rd.bold(c_b)))
         return
     _split_line(rd, text, c_a, c_b, tb + 1, out)
 
@@ -265,7 +300,6 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
     ``FPDFText_GetTextObject``: a few calls per run, not per character) and runs are
     grouped into segments wherever a run starts a new visual line or a wide gap.
     """
-    tp = rd.tp
     runs: list[tuple[int, int]] = []
     i = c_a
     while i <= c_b:
@@ -290,14 +324,15 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
             return
         a = group[0][0]
         b = group[-1][1]
-        ta = R.FPDFText_GetTextIndexFromCharIndex(tp, a)
-        nxt = R.FPDFText_GetTextIndexFromCharIndex(tp, b + 1) if b < c_b else t_end
+        ta = rd.text_index(a)
+        nxt = rd.text_index(b + 1) if b < c_b else t_end
         if nxt < 0:
             nxt = t_end
         chunk = text[ta:nxt].strip() if ta >= 0 else ""
         if chunk:
+            size, bold = rd.style(a)
             out.append(Seg(min(p[2][0] for p in group), max(p[2][2] for p in group),
-                           band[1], band[3], chunk, rd.size(a), rd.bold(a) and rd.bold(b)))
+                           band[1], band[3], chunk, size, bold and rd.bold(b)))
 
     for a, b, box in pieces:
         if group:
@@ -313,21 +348,6 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
         band = rd.loose_box(a) or box
         h = max(band[3] - band[1], 1.0)
     flush()
-
-
-def _text_object_fn():
-    """FPDFText_GetTextObject returning a plain address (comparable, no pointer object)."""
-    try:
-        from pypdfium2_raw.bindings import _libs
-        fn = _libs["pdfium"]["FPDFText_GetTextObject"]  # a fresh function object
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        fn.restype = ctypes.c_void_p
-        return fn
-    except Exception:  # noqa: BLE001 - private binding layout changed: slower generic path
-        return None
-
-
-_GET_TEXT_OBJECT = _text_object_fn()
 
 
 def _run_end(rd: "_TextReader", start: int, end: int) -> int:

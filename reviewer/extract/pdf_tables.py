@@ -1,10 +1,14 @@
 """Ruled tables through pdfplumber, opened only for the pages PDFium flagged as ruled."""
 from __future__ import annotations
 
+import ctypes
 import logging
 import re
 from dataclasses import dataclass
 
+import pypdfium2.raw as R
+
+from reviewer.extract.pdf_grid import find_grid_tables
 from reviewer.extract.pdf_text import clean, join_lines, Vocabulary
 
 
@@ -57,42 +61,57 @@ def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, flo
     return out
 
 
-class _EdgePage:
-    """The little of a pdfplumber Page that its TableFinder reads: edges and bbox."""
-
-    def __init__(self, edges: list[dict], width: float, height: float):
-        self.edges = edges
-        self.bbox = (0, 0, width, height)
-
-
 def tables_from_edges(textpage, tf, edges: list[tuple], width: float, height: float) -> list[Table]:
     """pdfplumber's table finder on the rules PDFium found; cell text from PDFium.
 
     This is ``page.find_tables()`` minus pdfminer's parse of the page (the slow part):
-    the same TableFinder (snapping, joining, intersections, cells, tables) runs on edge
-    dicts built from PDFium path objects, and each cell's text is read with
-    ``get_text_bounded`` on the still-open PDFium text page.
+    the TableFinder's algorithm (snapping, joining, intersections, cells, tables; see
+    ``pdf_grid``) runs on the edges of PDFium path objects, and each cell's text is read
+    from the still-open PDFium text page.
     """
-    from pdfplumber.table import TableFinder
-
-    dicts = []
-    for o, x0, top, x1, bottom in edges:
-        dicts.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
-                      "height": bottom - top, "orientation": o, "object_type": "line"})
-    finder = TableFinder(_EdgePage(dicts, width, height), {})
-
-    def read(cell):
-        x0, top, x1, bottom = cell
-        left, low, right, high = tf.pdf_box(x0 + 0.5, top + 0.5, x1 - 0.5, bottom - 0.5)
-        return textpage.get_text_bounded(left, low, right, high).replace("\r\n", "\n")
-
+    read = _BoundedText(textpage)
     out = []
-    for t in finder.tables:
-        rows = [[read(c) if c is not None else None for c in row.cells] for row in t.rows]
-        table = _accept(t.bbox, rows, width, height)
+    for bbox, cells in find_grid_tables(edges):
+        rows = []
+        for row in cells:
+            texts = []
+            for c in row:
+                if c is None:
+                    texts.append(None)
+                    continue
+                x0, top, x1, bottom = c
+                texts.append(read(*tf.pdf_box(x0 + 0.5, top + 0.5, x1 - 0.5, bottom - 0.5)))
+            rows.append(texts)
+        table = _accept(bbox, rows, width, height)
         if table is not None:
             out.append(table)
     return out
+
+
+class _BoundedText:
+    """``textpage.get_text_bounded`` in one PDFium call instead of two (size, then text).
+
+    The buffer holds any answer: a rectangle's text has at most a character, a space and
+    a line break per character of the page. The result is cut like pypdfium2 cuts it (to
+    the code point count PDFium reports), so text outside the BMP comes out the same.
+    """
+
+    def __init__(self, textpage):
+        self.tp = textpage.raw
+        self.size = 4 * max(textpage.count_chars(), 0) + 2
+        self.buf = (ctypes.c_ushort * self.size)()
+
+    def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
+        n = R.FPDFText_GetBoundedText(self.tp, left, top, right, bottom, self.buf, self.size)
+        if n <= 0:
+            return ""
+        units = n - 1 if self.buf[n - 1] == 0 else n
+        text = ctypes.string_at(self.buf, 2 * units).decode("utf-16-le", "ignore")
+        if len(text) == units:
+            return text
+        # surrogate pairs: pypdfium2 reads as many UTF-16 units as PDFium counts code points
+        points = units - sum(1 for ch in text if ord(ch) > 0xFFFF)
+        return ctypes.string_at(self.buf, 2 * points).decode("utf-16-le", "ignore")
 
 
 def _page_tables(page, size) -> list[Table]:
