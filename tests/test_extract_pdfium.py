@@ -31,7 +31,7 @@ def pages(path: Path, limit: int = 15):
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
-def test_cached_style_and_index_mapping(path):
+def test_cached_bold_and_index_mapping(path):
     for page, textpage in pages(path):
         text = textpage.get_text_range()
         rd = _TextReader(textpage, _Transform(page), len(text))
@@ -40,8 +40,5 @@ def test_cached_style_and_index_mapping(path):
             assert rd.char_index(t) == R.FPDFText_GetCharIndexFromTextIndex(raw, t)
         for c in range(min(textpage.count_chars(), len(text))):  # the chars lines use
             assert rd.text_index(c) == R.FPDFText_GetTextIndexFromCharIndex(raw, c)
-        fresh = _TextReader(textpage, _Transform(page), len(text))
         for c in range(textpage.count_chars()):
-            fresh._style.clear()
-            assert rd.style(c) == fresh.style(c)
-            assert rd.size(c) == R.FPDFText_GetFontSize(raw, c)
+            assert rd.style(c) == (R.FPDFText_GetFontSize(raw, c), rd._bold(c))

@@ -196,7 +196,7 @@ def _read_pages(path: Path, max_pages: int, notes: list[str]
                 tf = _Transform(page)
                 textpage = page.get_textpage()
                 try:
-                    segs, chars = read_segments(page, textpage)
+                    segs, chars = read_segments(page, textpage, tf)
                     g = read_graphics(page, tf)
                     if g.ruled and segs and g.complete and TABLE_ENGINE == "pdfium":
                         tables = _pdfium_tables(textpage, tf, g, notes, i + 1)

@@ -361,18 +361,25 @@ def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list
         return []
     segs = sorted(segs, key=lambda s: (s.top, s.x0))
     groups: list[list[Seg]] = []
+    gt = gb = 0.0  # the last group's top (its first segment's: sorted) and bottom
     for s in segs:
-        g = groups[-1] if groups else None
-        if g is not None:
-            gt = min(x.top for x in g)
-            gb = max(x.bottom for x in g)
+        if groups:
             ov = min(gb, s.bottom) - max(gt, s.top)
             if ov >= 0.5 * min(gb - gt, s.bottom - s.top):
-                g.append(s)
+                groups[-1].append(s)
+                if s.bottom > gb:
+                    gb = s.bottom
                 continue
         groups.append([s])
+        gt, gb = s.top, s.bottom
     lines = []
+    side = side or "F"
     for g in groups:
+        if len(g) == 1:
+            s = g[0]
+            lines.append(Line(s.x0, s.x1, s.top, s.bottom, s.text, s.size,
+                              s.bold and bool(s.text), page, region, segs=g, side=side))
+            continue
         g.sort(key=lambda s: s.x0)
         text = g[0].text
         for a, b in zip(g, g[1:]):
@@ -381,7 +388,7 @@ def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list
         lines.append(Line(
             x0=g[0].x0, x1=max(s.x1 for s in g), top=min(s.top for s in g),
             bottom=max(s.bottom for s in g), text=text, size=g[0].size,
-            bold=_mostly_bold(g), page=page, region=region, side=side or "F", segs=g))
+            bold=_mostly_bold(g), page=page, region=region, side=side, segs=g))
     return lines
 
 

@@ -85,6 +85,19 @@ class _Transform:
             self.width, self.height = y1 - y0, x1 - x0
         else:
             self.width, self.height = x1 - x0, y1 - y0
+        if self.rot == 0:
+            self.box = self._upright_box()
+
+    def _upright_box(self):
+        """``box`` for an unrotated page (nearly all): the same arithmetic, inlined."""
+        x0, y0, height = self.x0, self.y0, self.height
+
+        def box(left: float, bottom: float, right: float, top: float):
+            ax, bx = left - x0, right - x0
+            ay, by = height - (bottom - y0), height - (top - y0)
+            return (bx if bx < ax else ax, by if by < ay else ay,
+                    bx if bx > ax else ax, by if by > ay else ay)
+        return box
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         r = self.rot
@@ -143,6 +156,7 @@ _FONT_WEIGHT = _bind(R.FPDFText_GetFontWeight, _I, _V, _I)
 _CHAR_INDEX = _bind(R.FPDFText_GetCharIndexFromTextIndex, _I, _V, _I)
 _TEXT_INDEX = _bind(R.FPDFText_GetTextIndexFromCharIndex, _I, _V, _I)
 _TEXT_OBJECT = _bind(R.FPDFText_GetTextObject, _V, _V, _I)
+_OBJECT_FONT = _bind(R.FPDFTextObj_GetFont, _V, _V)
 
 
 class _TextReader:
@@ -157,8 +171,9 @@ class _TextReader:
         self._rect_at = ctypes.addressof(self._rect)
         self._font = ctypes.create_string_buffer(128)
         self._flags = ctypes.c_int()
+        self._font_at, self._flags_at = ctypes.addressof(self._font), ctypes.addressof(self._flags)
         self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
-        self._style: dict[int, tuple[float, bool]] = {}  # text object -> (size, bold)
+        self._font_bold: dict[int, bool] = {}  # font handle -> bold
         # text index == char index on pages where PDFium skipped no character (the usual
         # case): the mapping is monotone, so equal ends mean equal everywhere between
         self.same_index = text_len > 0 and _CHAR_INDEX(self.tp, 0) == 0 \
@@ -182,23 +197,25 @@ class _TextReader:
         return self.tf.box(r.left, r.bottom, r.right, r.top)
 
     def style(self, i: int) -> tuple[float, bool]:
-        """(font size, bold) of char ``i``: both belong to its text object, so cached."""
-        obj = _TEXT_OBJECT(self.tp, i)
-        hit = self._style.get(obj) if obj is not None else None
-        if hit is None:
-            hit = (_FONT_SIZE(self.tp, i), self._bold(i))
-            if obj is not None:
-                self._style[obj] = hit
-        return hit
+        return _FONT_SIZE(self.tp, i), self.bold(i)
 
     def bold(self, i: int) -> bool:
-        return self.style(i)[1]
+        """Boldness is a property of the char's font: cached per font (handles live as
+        long as the page)."""
+        obj = _TEXT_OBJECT(self.tp, i)
+        font = _OBJECT_FONT(obj) if obj is not None else None
+        if font is None:
+            return self._bold(i)
+        bold = self._font_bold.get(font)
+        if bold is None:
+            bold = self._font_bold[font] = self._bold(i)
+        return bold
 
     def size(self, i: int) -> float:
-        return self.style(i)[0]
+        return _FONT_SIZE(self.tp, i)
 
     def _bold(self, i: int) -> bool:
-        n = _FONT_INFO(self.tp, i, ctypes.addressof(self._font), 128, ctypes.addressof(self._flags))
+        n = _FONT_INFO(self.tp, i, self._font_at, 128, self._flags_at)
         weight = _FONT_WEIGHT(self.tp, i)
         key = (self._font.value if n else b"", self._flags.value, weight)
         hit = self._bold_cache.get(key)
@@ -223,7 +240,7 @@ class _TextReader:
         return out
 
 
-def read_segments(page, textpage) -> tuple[list[Seg], int]:
+def read_segments(page, textpage, tf: _Transform | None = None) -> tuple[list[Seg], int]:
     """All text segments of a page (unordered) and its character count."""
     n_chars = textpage.count_chars()
     if n_chars <= 0:
@@ -231,7 +248,7 @@ def read_segments(page, textpage) -> tuple[list[Seg], int]:
     text = textpage.get_text_range()
     if not text.strip():
         return [], n_chars
-    rd = _TextReader(textpage, _Transform(page), len(text))
+    rd = _TextReader(textpage, tf or _Transform(page), len(text))
     segs: list[Seg] = []
     pos = 0
     end = len(text)

@@ -78,6 +78,9 @@ class LigatureRepair:
 
 def clean(text: str) -> str:
     """Normalise one line: ligatures, odd spaces and hyphens, PDFium markers, PUA bullets."""
+    if text.isascii() and text.isprintable():  # nothing to map: only spaces to tidy
+        text = text.strip()
+        return _SPACES.sub(" ", text) if "  " in text else text
     text = text.translate(_TRANS)
     if "\u019f" in text:
         text = _OBAR_TI.sub("ti", text)
