@@ -196,10 +196,16 @@ def _read_pages(path: Path, max_pages: int, notes: list[str]
                 tf = _Transform(page)
                 textpage = page.get_textpage()
                 try:
-                    segs, chars = read_segments(page, textpage, tf)
                     g = read_graphics(page, tf)
-                    if g.ruled and segs and g.complete and TABLE_ENGINE == "pdfium":
-                        tables = _pdfium_tables(textpage, tf, g, notes, i + 1)
+                    table_notes: list[str] = []
+                    if g.ruled and g.complete and TABLE_ENGINE == "pdfium":
+                        # tables first, so that text in them is dropped before it is read
+                        tables = _pdfium_tables(textpage, tf, g, table_notes, i + 1)
+                    segs, chars, in_tables = read_segments(page, textpage, tf, tables or ())
+                    if segs or in_tables:
+                        notes.extend(table_notes)
+                    else:
+                        tables = None  # no text at all: leave the page to the text checks
                 finally:
                     textpage.close()
             except ReviewError:

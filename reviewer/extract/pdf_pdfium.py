@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pypdfium2.raw as R
@@ -174,6 +175,8 @@ class _TextReader:
         self._font_at, self._flags_at = ctypes.addressof(self._font), ctypes.addressof(self._flags)
         self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
         self._font_bold: dict[int, bool] = {}  # font handle -> bold
+        self.tables: Sequence = ()  # segments inside these are dropped, not read
+        self.dropped = 0
         # text index == char index on pages where PDFium skipped no character (the usual
         # case): the mapping is monotone, so equal ends mean equal everywhere between
         self.same_index = text_len > 0 and _CHAR_INDEX(self.tp, 0) == 0 \
@@ -240,15 +243,22 @@ class _TextReader:
         return out
 
 
-def read_segments(page, textpage, tf: _Transform | None = None) -> tuple[list[Seg], int]:
-    """All text segments of a page (unordered) and its character count."""
+def read_segments(page, textpage, tf: _Transform | None = None,
+                  tables: Sequence = ()) -> tuple[list[Seg], int, int]:
+    """A page's text segments (unordered), its character count, and how many segments
+    fell inside ``tables`` (boxes with ``contains(x, y)``) and were left out.
+
+    A segment in a table is dropped as soon as its box is known, before its font and
+    text are read: the table's cells carry that text.
+    """
     n_chars = textpage.count_chars()
     if n_chars <= 0:
-        return [], 0
+        return [], 0, 0
     text = textpage.get_text_range()
     if not text.strip():
-        return [], n_chars
+        return [], n_chars, 0
     rd = _TextReader(textpage, tf or _Transform(page), len(text))
+    rd.tables = tables
     segs: list[Seg] = []
     pos = 0
     end = len(text)
@@ -260,7 +270,16 @@ def read_segments(page, textpage, tf: _Transform | None = None) -> tuple[list[Se
         if line.strip():
             _read_line(rd, text, pos, nl, segs)
         pos = nl + 2
-    return segs, n_chars
+    return segs, n_chars, rd.dropped
+
+
+def _in_table(rd: _TextReader, x0: float, x1: float, band) -> bool:
+    """Would a segment with this box be removed as table text? (counted if so)"""
+    x, y = (x0 + x1) / 2, (band[1] + band[3]) / 2
+    if any(t.contains(x, y) for t in rd.tables):
+        rd.dropped += 1
+        return True
+    return False
 
 
 def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -> None:
@@ -282,9 +301,11 @@ def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -
     # and nothing downstream wants them apart)
     label = len(rects) > 1 and rects[0][2] - rects[0][0] <= 4 * h and bool(_LABEL.match(line.lstrip()))
     if _one_piece(rects, band, h, label):
+        x0, x1 = min(r[0] for r in rects), max(r[2] for r in rects)
+        if rd.tables and _in_table(rd, x0, x1, band):
+            return
         size, bold = rd.style(c_a)
-        out.append(Seg(min(r[0] for r in rects), max(r[2] for r in rects), band[1], band[3],
-                       text[ta:tb + 1], size, bold and rd.bold(c_b)))
+        out.append(Seg(x0, x1, band[1], band[3], text[ta:tb + 1], size, bold and rd.bold(c_b)))
         return
     _split_line(rd, text, c_a, c_b, tb + 1, out)
 
@@ -347,9 +368,11 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
             nxt = t_end
         chunk = text[ta:nxt].strip() if ta >= 0 else ""
         if chunk:
+            x0, x1 = min(p[2][0] for p in group), max(p[2][2] for p in group)
+            if rd.tables and _in_table(rd, x0, x1, band):
+                return
             size, bold = rd.style(a)
-            out.append(Seg(min(p[2][0] for p in group), max(p[2][2] for p in group),
-                           band[1], band[3], chunk, size, bold and rd.bold(b)))
+            out.append(Seg(x0, x1, band[1], band[3], chunk, size, bold and rd.bold(b)))
 
     for a, b, box in pieces:
         if group:
