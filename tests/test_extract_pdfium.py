@@ -42,3 +42,54 @@ def test_cached_bold_and_index_mapping(path):
             assert rd.text_index(c) == R.FPDFText_GetTextIndexFromCharIndex(raw, c)
         for c in range(textpage.count_chars()):
             assert rd.style(c) == (R.FPDFText_GetFontSize(raw, c), rd._bold(c))
+
+
+def test_grid_drawn_as_one_path_and_rules_in_a_form(tmp_path):
+    """One path object with many segments (read segment by segment) and rules inside a
+    form XObject (left to pdfplumber) both come out as tables."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from reviewer.extract.pdf import extract_pdf
+    from reviewer.extract.pdf_pdfium import read_graphics
+    from reviewer.model import TABLE
+
+    path = tmp_path / "grid.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 800, "A grid drawn as one path with many segments.")
+    p = c.beginPath()
+    xs, ys = [72, 200, 330, 500], [700, 680, 660, 640, 620]
+    for y in ys:
+        p.moveTo(xs[0], y)
+        p.lineTo(xs[-1], y)
+    for x in xs:
+        p.moveTo(x, ys[0])
+        p.lineTo(x, ys[-1])
+    c.drawPath(p, stroke=1, fill=0)
+    for r, y in enumerate(ys[:-1]):
+        for k, x in enumerate(xs[:-1]):
+            c.drawString(x + 4, y - 14, f"cell {r}.{k}")
+    c.beginForm("rules")
+    for y in (500, 480, 460):
+        c.line(72, y, 500, y)
+    for x in (72, 300, 500):
+        c.line(x, 500, x, 460)
+    c.endForm()
+    c.doForm("rules")
+    for x, y, t in ((80, 485, "form a"), (310, 485, "form b"), (80, 465, "form c"), (310, 465, "form d")):
+        c.drawString(x, y, t)
+    c.showPage()
+    c.save()
+
+    pdf = pdfium.PdfDocument(str(path))
+    page = pdf[0]
+    g = read_graphics(page, _Transform(page))
+    page.close()
+    pdf.close()
+    assert g.nested and (g.h_rules, g.v_rules) == (8, 5)
+    assert len([e for e in g.edges if e[0] == "h"]) == 5
+    doc = extract_pdf(path)
+    tables = [[[c.text for c in row] for row in b.rows] for b in doc.blocks if b.kind == TABLE]
+    assert tables == [[[f"cell {r}.{k}" for k in range(3)] for r in range(4)],
+                      [["form a", "form b"], ["form c", "form d"]]]

@@ -158,6 +158,13 @@ _CHAR_INDEX = _bind(R.FPDFText_GetCharIndexFromTextIndex, _I, _V, _I)
 _TEXT_INDEX = _bind(R.FPDFText_GetTextIndexFromCharIndex, _I, _V, _I)
 _TEXT_OBJECT = _bind(R.FPDFText_GetTextObject, _V, _V, _I)
 _OBJECT_FONT = _bind(R.FPDFTextObj_GetFont, _V, _V)
+_PAGE_COUNT = _bind(R.FPDFPage_CountObjects, _I, _V)
+_PAGE_OBJECT = _bind(R.FPDFPage_GetObject, _V, _V, _I)
+_FORM_COUNT = _bind(R.FPDFFormObj_CountObjects, _I, _V)
+_FORM_OBJECT = _bind(R.FPDFFormObj_GetObject, _V, _V, ctypes.c_ulong)
+_OBJECT_TYPE = _bind(R.FPDFPageObj_GetType, _I, _V)
+_OBJECT_BOUNDS = _bind(R.FPDFPageObj_GetBounds, _I, _V, _V, _V, _V, _V)
+_PATH_SEGMENTS = _bind(R.FPDFPath_CountSegments, _I, _V)
 
 
 class _TextReader:
@@ -420,11 +427,12 @@ def read_graphics(page, tf: "_Transform", *, limit: int = 4000) -> Graphics:
     paths) are collected in display space for the table finder.
     """
     g = Graphics()
-    raw = page.raw
+    raw = ctypes.cast(page.raw, ctypes.c_void_p).value
     hs: set[int] = set()
     vs: set[int] = set()
-    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    pl, pb, pr, pt = ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
+    lbrt = (ctypes.c_float * 4)()
+    pl, pb, pr, pt = (ctypes.addressof(lbrt) + 4 * k for k in range(4))
+    image, form, path = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_PATH
     page_w = page_h = max(tf.width, tf.height)
     page_area = tf.width * tf.height
     edges = g.edges
@@ -444,18 +452,18 @@ def read_graphics(page, tf: "_Transform", *, limit: int = 4000) -> Graphics:
             if g.paths > limit:
                 return
             obj = get_fn(parent, k)
-            kind = R.FPDFPageObj_GetType(obj)
-            if kind == R.FPDF_PAGEOBJ_IMAGE:
+            kind = _OBJECT_TYPE(obj)
+            if kind == image:
                 g.images += 1
-            elif kind == R.FPDF_PAGEOBJ_FORM and depth < 4:
-                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, depth + 1)
-            elif kind == R.FPDF_PAGEOBJ_PATH:
+            elif kind == form and depth < 4:
+                walk(_FORM_COUNT, _FORM_OBJECT, obj, depth + 1)
+            elif kind == path:
                 g.paths += 1
                 if depth:
                     g.nested = True
-                if not R.FPDFPageObj_GetBounds(obj, pl, pb, pr, pt):
+                if not _OBJECT_BOUNDS(obj, pl, pb, pr, pt):
                     continue
-                x0, y0, x1, y1 = l.value, b.value, r.value, t.value
+                x0, y0, x1, y1 = lbrt
                 w, hh = x1 - x0, y1 - y0
                 if w > 1.5 * page_w or hh > 1.5 * page_h:
                     continue  # runaway boxes (HTML converters)
@@ -476,7 +484,7 @@ def read_graphics(page, tf: "_Transform", *, limit: int = 4000) -> Graphics:
                     if not depth:
                         add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
                 elif w > 2.5 and hh > 2.5 and w * hh < 0.6 * page_area:
-                    nseg = R.FPDFPath_CountSegments(obj)
+                    nseg = _PATH_SEGMENTS(obj)
                     if nseg <= 6:  # a rectangle: its sides
                         hs.add(round(y0 / 2))
                         hs.add(round(y1 / 2))
@@ -489,9 +497,10 @@ def read_graphics(page, tf: "_Transform", *, limit: int = 4000) -> Graphics:
                             add(x0, y0, x0, y1)
                             add(x1, y0, x1, y1)
                     elif nseg <= 2000:
-                        _path_edges(obj, nseg, hs, vs, add if not depth else None)
+                        _path_edges(ctypes.cast(obj, R.FPDF_PAGEOBJECT), nseg, hs, vs,
+                                    add if not depth else None)
 
-    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, raw, 0)
+    walk(_PAGE_COUNT, _PAGE_OBJECT, raw, 0)
     if g.paths > limit:
         g.h_rules = g.v_rules = 99  # too many to look at: let pdfplumber decide
     else:
