@@ -85,7 +85,7 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
     for p in pages:
         if p.number in by_page:
             p.tables = by_page[p.number]
-        if p.tables:
+        if p.tables and not p.tables_done:  # PDFium's tables dropped their text already
             p.segs = [s for s in p.segs
                       if not any(t.contains((s.x0 + s.x1) / 2, s.mid) for t in p.tables)]
 
@@ -268,13 +268,15 @@ class _Assembler:
         lines = [it for it in self.items if isinstance(it, Line)]
         sizes: dict[float, int] = {}
         for l in lines:
-            sizes[round(l.size, 1)] = sizes.get(round(l.size, 1), 0) + len(l.text)
+            size = round(l.size, 1)
+            sizes[size] = sizes.get(size, 0) + len(l.text)
         self.body_size = max(sizes, key=sizes.get) if sizes else 0.0
         gaps = []
         for a, b in zip(lines, lines[1:]):
             if a.page == b.page and a.region == b.region:
                 g = b.top - a.bottom
-                if -0.5 * a.height <= g <= 1.2 * a.height:
+                h = a.bottom - a.top
+                if -0.5 * h <= g <= 1.2 * h:
                     gaps.append(g)
         # body text's left edge, per page parity (mirrored margins): list indents count from it
         margins: dict[int, Counter] = {0: Counter(), 1: Counter()}

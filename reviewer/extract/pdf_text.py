@@ -117,8 +117,14 @@ class Numbering:
         self.number, self.kind, self.depth = number, kind, depth
 
 
+# what every pattern above needs at the start: most lines fail this one test
+_MAYBE_NUMBER = re.compile(r"[\d(]|[A-Za-z]{1,5}[.)]|(?i:" + "|".join(_KEYWORDS) + r")\s")
+
+
 def leading_number(text: str) -> Optional[Numbering]:
     """The clause number a block starts with, as printed (minus a trailing period)."""
+    if not _MAYBE_NUMBER.match(text):
+        return None
     m = _KEYWORD_RE.match(text)
     if m:
         ident = m.group(2)
