@@ -195,10 +195,6 @@ class _TextReader:
     def text_index(self, c: int) -> int:
         return c if self.same_index else _TEXT_INDEX(self.tp, c)
 
-    def text_object(self, i: int):
-        """Address of the text object holding char ``i`` (None for generated chars)."""
-        return _TEXT_OBJECT(self.tp, i)
-
     # -- per character -------------------------------------------------------------
     def loose_box(self, i: int):
         if not _LOOSE_BOX(self.tp, i, self._rect_at):
@@ -292,29 +288,35 @@ def _in_table(rd: _TextReader, x0: float, x1: float, band) -> bool:
 def _read_line(rd: _TextReader, text: str, t_a: int, t_b: int, out: list[Seg]) -> None:
     # skip leading/trailing blanks in text space, then map to char indices
     line = text[t_a:t_b]
-    lead = len(line) - len(line.lstrip())
-    trail = len(line) - len(line.rstrip())
-    ta, tb = t_a + lead, t_b - trail - 1
-    c_a = rd.char_index(ta)
-    c_b = rd.char_index(tb)
-    if c_a < 0 or c_b < c_a:
-        return
+    lstripped = line.lstrip()
+    body = lstripped.rstrip()
+    ta = t_a + len(line) - len(lstripped)
+    tb = ta + len(body) - 1
+    if rd.same_index:
+        c_a, c_b = ta, tb
+    else:
+        c_a, c_b = rd.char_index(ta), rd.char_index(tb)
+        if c_a < 0 or c_b < c_a:
+            return
     rects = rd.rects(c_a, c_b - c_a + 1)
     if not rects:
         return
     band = rd.loose_box(c_a) or rects[0]
-    h = max(band[3] - band[1], 1.0)
-    # "3.1.2<tab>The Supplier...": a clause label and its text stay one segment (cheaper,
-    # and nothing downstream wants them apart)
-    label = len(rects) > 1 and rects[0][2] - rects[0][0] <= 4 * h and bool(_LABEL.match(line.lstrip()))
-    if _one_piece(rects, band, h, label):
-        x0, x1 = min(r[0] for r in rects), max(r[2] for r in rects)
-        if rd.tables and _in_table(rd, x0, x1, band):
+    if len(rects) == 1:
+        x0, x1 = rects[0][0], rects[0][2]
+    else:
+        h = max(band[3] - band[1], 1.0)
+        # "3.1.2<tab>The Supplier...": a clause label and its text stay one segment
+        # (cheaper, and nothing downstream wants them apart)
+        label = rects[0][2] - rects[0][0] <= 4 * h and bool(_LABEL.match(lstripped))
+        if not _one_piece(rects, band, h, label):
+            _split_line(rd, text, c_a, c_b, tb + 1, out)
             return
-        size, bold = rd.style(c_a)
-        out.append(Seg(x0, x1, band[1], band[3], text[ta:tb + 1], size, bold and rd.bold(c_b)))
+        x0, x1 = min(r[0] for r in rects), max(r[2] for r in rects)
+    if rd.tables and _in_table(rd, x0, x1, band):
         return
-    _split_line(rd, text, c_a, c_b, tb + 1, out)
+    size, bold = rd.style(c_a)
+    out.append(Seg(x0, x1, band[1], band[3], body, size, bold and rd.bold(c_b)))
 
 
 def _one_piece(rects, band, h: float, label: bool = False) -> bool:
@@ -345,19 +347,17 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
     ``FPDFText_GetTextObject``: a few calls per run, not per character) and runs are
     grouped into segments wherever a run starts a new visual line or a wide gap.
     """
-    runs: list[tuple[int, int]] = []
-    i = c_a
-    while i <= c_b:
-        j = _run_end(rd, i, c_b)
-        runs.append((i, j - 1))
-        i = j
-    pieces = []  # (char start, char end, box)
-    for a, b in runs:
-        rs = rd.rects(a, b - a + 1)
-        if not rs:
-            continue  # blanks only
-        box = (min(r[0] for r in rs), min(r[1] for r in rs), max(r[2] for r in rs), max(r[3] for r in rs))
-        pieces.append((a, b, box))
+    pieces = []  # (char start, char end, box) per object run
+    a = c_a
+    while a <= c_b:
+        j = _run_end(rd.tp, a, c_b)
+        rs = rd.rects(a, j - a)
+        if len(rs) == 1:
+            pieces.append((a, j - 1, rs[0]))
+        elif rs:
+            pieces.append((a, j - 1, (min(r[0] for r in rs), min(r[1] for r in rs),
+                                      max(r[2] for r in rs), max(r[3] for r in rs))))
+        a = j
     if not pieces:
         return
     group: list = []
@@ -397,20 +397,19 @@ def _split_line(rd: _TextReader, text: str, c_a: int, c_b: int, t_end: int,
     flush()
 
 
-def _run_end(rd: "_TextReader", start: int, end: int) -> int:
+def _run_end(tp: int, start: int, end: int) -> int:
     """First char index after ``start`` that belongs to another text object (or end + 1)."""
-    _obj = rd.text_object
-    obj = _obj(start)
+    obj = _TEXT_OBJECT(tp, start)
     if obj is None:
         return start + 1
     lo, hi = start + 1, end + 1
     while lo < hi:
         mid = (lo + hi) // 2
         k = mid
-        o = _obj(k)
+        o = _TEXT_OBJECT(tp, k)
         while o is None and k < end:  # generated spaces belong to no object
             k += 1
-            o = _obj(k)
+            o = _TEXT_OBJECT(tp, k)
         if o == obj:
             lo = k + 1
         else:
