@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import reviewer.extract.pdf_text as pdf_text
@@ -29,13 +28,20 @@ def _texts() -> list[str]:
     return out
 
 
-def test_leading_number_prefilter_is_exact(monkeypatch):
+def test_leading_number_shortcuts_are_exact():
+    """The prefilter and the first-character dispatch against all seven rules in order."""
+
+    def every_rule(text: str):
+        for pattern, reading in pdf_text._NUMBER_RULES:
+            m = pattern.match(text)
+            if m:
+                return reading(m)
+        return None
+
     texts = _texts()
-    fast = [leading_number(t) for t in texts]
-    monkeypatch.setattr(pdf_text, "_MAYBE_NUMBER", re.compile(""))
-    full = [leading_number(t) for t in texts]
     key = lambda n: None if n is None else (n.number, n.kind, n.depth)  # noqa: E731
-    assert [key(n) for n in fast] == [key(n) for n in full]
+    full = [key(every_rule(t)) for t in texts]
+    assert [key(leading_number(t)) for t in texts] == full
     assert sum(n is not None for n in full) > 100
 
 

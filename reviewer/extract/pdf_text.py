@@ -121,36 +121,45 @@ class Numbering:
 _MAYBE_NUMBER = re.compile(r"[\d(]|[A-Za-z]{1,5}[.)]|(?i:" + "|".join(_KEYWORDS) + r")\s")
 
 
+def _keyword(m) -> Numbering:
+    ident = m.group(2)
+    depth = 1 + ident.count(".") if ident[0].isdigit() else 1
+    return Numbering(f"{m.group(1).capitalize()} {ident}", "keyword", depth)
+
+
+def _dotted(m) -> Numbering:
+    parts = m.group(1).split(".")
+    while len(parts) > 1 and parts[-1].strip("0") == "":
+        parts.pop()  # "1.0" is a top-level number
+    return Numbering(m.group(1), "dotted", len(parts))
+
+
+# (pattern, reading) in order of precedence; the first match wins
+_NUMBER_RULES = (
+    (_KEYWORD_RE, _keyword),
+    (_LETTER_DOTTED, lambda m: Numbering(m.group(1), "dotted", m.group(1).count(".") + 1)),
+    (_DOTTED, _dotted),
+    (_PAREN, lambda m: Numbering(m.group(1), "enum", 3)),
+    (_CLOSE, lambda m: Numbering(m.group(1), "enum", 3)),
+    (_SIMPLE, lambda m: Numbering(m.group(1), "simple", 1)),
+    (_LETTER, lambda m: Numbering(m.group(1), "letter", 2)),
+)
+# the rules that can match at all, by the first character: a digit, "(", anything else
+_BY_DIGIT = tuple(r for r in _NUMBER_RULES if r[0] in (_DOTTED, _CLOSE, _SIMPLE))
+_BY_PAREN = tuple(r for r in _NUMBER_RULES if r[0] is _PAREN)
+_BY_OTHER = tuple(r for r in _NUMBER_RULES if r[0] in (_KEYWORD_RE, _LETTER_DOTTED, _CLOSE, _LETTER))
+
+
 def leading_number(text: str) -> Optional[Numbering]:
     """The clause number a block starts with, as printed (minus a trailing period)."""
     if not _MAYBE_NUMBER.match(text):
         return None
-    m = _KEYWORD_RE.match(text)
-    if m:
-        ident = m.group(2)
-        depth = 1 + ident.count(".") if ident[0].isdigit() else 1
-        return Numbering(f"{m.group(1).capitalize()} {ident}", "keyword", depth)
-    m = _LETTER_DOTTED.match(text)
-    if m:
-        return Numbering(m.group(1), "dotted", m.group(1).count(".") + 1)
-    m = _DOTTED.match(text)
-    if m:
-        parts = m.group(1).split(".")
-        while len(parts) > 1 and parts[-1].strip("0") == "":
-            parts.pop()  # "1.0" is a top-level number
-        return Numbering(m.group(1), "dotted", len(parts))
-    m = _PAREN.match(text)
-    if m:
-        return Numbering(m.group(1), "enum", 3)
-    m = _CLOSE.match(text)
-    if m:
-        return Numbering(m.group(1), "enum", 3)
-    m = _SIMPLE.match(text)
-    if m:
-        return Numbering(m.group(1), "simple", 1)
-    m = _LETTER.match(text)
-    if m:
-        return Numbering(m.group(1), "letter", 2)
+    first = text[0]
+    rules = _BY_DIGIT if first.isdecimal() else _BY_PAREN if first == "(" else _BY_OTHER
+    for pattern, reading in rules:
+        m = pattern.match(text)
+        if m:
+            return reading(m)
     return None
 
 
