@@ -95,18 +95,18 @@ def _join(edges: list, pos: int, lo: int, hi: int, length: int) -> list:
 
 def _intersections(vs: list, hs: list) -> dict:
     """{(x, top): (ids of vertical edges, ids of horizontal edges)} where they cross."""
-    ids: dict[tuple, int] = {}
+    ids: dict[tuple, int] = {}  # an edge is known by its box, as pdfplumber compares them
     points: dict[tuple, tuple[set, set]] = {}
     vs = sorted(vs, key=itemgetter(_X0, _TOP))
-    hs = sorted(hs, key=itemgetter(_TOP, _X0))
+    # each h edge with its reach, computed as pdfplumber does (same float rounding)
+    hs = [(h[_TOP], h[_TOP] + INTERSECT, h[_TOP] - INTERSECT, h[_X0] - INTERSECT,
+           h[_X1] + INTERSECT, ids.setdefault(tuple(h[:4]), len(ids)))
+          for h in sorted(hs, key=itemgetter(_TOP, _X0))]
     for v in vs:
         vid = ids.setdefault(tuple(v[:4]), len(ids))
         vx, vtop, vbottom = v[_X0], v[_TOP], v[_BOTTOM]
-        for h in hs:
-            htop = h[_TOP]
-            if vtop <= htop + INTERSECT and vbottom >= htop - INTERSECT \
-                    and vx >= h[_X0] - INTERSECT and vx <= h[_X1] + INTERSECT:
-                hid = ids.setdefault(tuple(h[:4]), len(ids))
+        for htop, below, above, hx0, hx1, hid in hs:
+            if vtop <= below and vbottom >= above and vx >= hx0 and vx <= hx1:
                 pv, ph = points.setdefault((vx, htop), (set(), set()))
                 pv.add(vid)
                 ph.add(hid)

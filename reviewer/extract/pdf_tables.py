@@ -100,18 +100,19 @@ class _BoundedText:
         self.tp = textpage.raw
         self.size = 4 * max(textpage.count_chars(), 0) + 2
         self.buf = (ctypes.c_ushort * self.size)()
+        self.bytes = memoryview(self.buf).cast("B")
 
     def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
         n = R.FPDFText_GetBoundedText(self.tp, left, top, right, bottom, self.buf, self.size)
         if n <= 0:
             return ""
         units = n - 1 if self.buf[n - 1] == 0 else n
-        text = ctypes.string_at(self.buf, 2 * units).decode("utf-16-le", "ignore")
+        text = str(self.bytes[:2 * units], "utf-16-le", "ignore")
         if len(text) == units:
             return text
         # surrogate pairs: pypdfium2 reads as many UTF-16 units as PDFium counts code points
         points = units - sum(1 for ch in text if ord(ch) > 0xFFFF)
-        return ctypes.string_at(self.buf, 2 * points).decode("utf-16-le", "ignore")
+        return str(self.bytes[:2 * points], "utf-16-le", "ignore")
 
 
 def _page_tables(page, size) -> list[Table]:
