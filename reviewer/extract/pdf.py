@@ -1,11 +1,12 @@
 """PDF extraction: PDFium reads every page; pdfplumber's table finder runs on ruled pages.
 
 Pipeline:
-1. One PDFium pass over the pages (``pdf_pdfium``): text segments with geometry and font
-   (a few calls per line, not per character) and the rules, boxes and images drawn by the
-   page objects. On a page with enough rules, pdfplumber's TableFinder (the algorithm of
-   ``page.find_tables()``) runs on those rules and each cell is read from PDFium
-   (``pdf_tables``). Every page is closed before the next one is opened.
+1. One PDFium pass over the pages (``pdf_pdfium``): first the rules, boxes and images
+   drawn by the page objects; on a page with enough rules, pdfplumber's TableFinder
+   algorithm (``page.find_tables()``, redone on tuples in ``pdf_grid``) runs on those
+   rules and each cell is read from PDFium (``pdf_tables``). Then the text segments with
+   geometry and font (a few calls per line, not per character); a segment inside a table
+   is dropped as soon as its box is known. Every page is closed before the next opens.
 2. pdfplumber opens the file itself only for ruled pages whose rules PDFium could not
    hand over (inside form XObjects, thousands of paths), or everywhere ruled when
    ``TABLE_ENGINE = "pdfplumber"``. Text inside a table's box leaves the running text.

@@ -1,4 +1,5 @@
-"""Ruled tables through pdfplumber, opened only for the pages PDFium flagged as ruled."""
+"""Ruled tables: pdfplumber's finder on PDFium's rules with cell text from PDFium, or
+pdfplumber itself, opened only for the ruled pages PDFium could not settle."""
 from __future__ import annotations
 
 import ctypes
