@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from statistics import median
 from typing import Optional, Union
 
@@ -11,6 +12,8 @@ from reviewer.extract.pdf_pdfium import Seg
 from reviewer.extract.pdf_tables import Table
 from reviewer.extract.pdf_text import leading_number, starts_bullet
 
+_TOP = attrgetter("top")
+_TOP_X0 = attrgetter("top", "x0")
 HEADER_BAND = 0.20  # running headers live in the top fifth of the page...
 FOOTER_BAND = 0.80  # ...and footers in the bottom fifth
 
@@ -163,10 +166,11 @@ def _rows(segs: list[Seg]) -> list[list[Seg]]:
     """Segments grouped into rows across the whole page width (vertical overlap)."""
     rows: list[list[Seg]] = []
     bottom = -1e9
-    for s in sorted(segs, key=lambda s: s.top):
-        if rows and s.top < bottom - 0.3 * s.height:
+    for s in sorted(segs, key=_TOP):
+        if rows and s.top < bottom - 0.3 * (s.bottom - s.top):
             rows[-1].append(s)
-            bottom = max(bottom, s.bottom)
+            if s.bottom > bottom:
+                bottom = s.bottom
         else:
             rows.append([s])
             bottom = s.bottom
@@ -183,8 +187,8 @@ def find_columns(segs: list[Seg]) -> Optional[tuple[float, list[tuple[float, flo
     """
     if len(segs) < 6:
         return None
-    left_edge = min(s.x0 for s in segs)
-    right_edge = max(s.x1 for s in segs)
+    left_edge = min([s.x0 for s in segs])
+    right_edge = max([s.x1 for s in segs])
     span = right_edge - left_edge
     if span < 150:
         return None
@@ -337,8 +341,8 @@ def _set_edges(lines: list[Line], page_width: Optional[float]) -> None:
     """Left/right edge of the text column these lines share (robust to stray lines)."""
     if not lines:
         return
-    xs0 = sorted(l.x0 for l in lines)
-    xs1 = sorted(l.x1 for l in lines)
+    xs0 = sorted([l.x0 for l in lines])
+    xs1 = sorted([l.x1 for l in lines])
     c0 = xs0[len(xs0) // 10]
     if len(lines) >= 5:
         c1 = xs1[(len(xs1) * 9) // 10]
@@ -359,13 +363,15 @@ def _lines(segs: list[Seg], page: int, region: int, side: Optional[str]) -> list
     """Group segments into visual lines (top-down, left-to-right inside a line)."""
     if not segs:
         return []
-    segs = sorted(segs, key=lambda s: (s.top, s.x0))
+    segs = sorted(segs, key=_TOP_X0)
     groups: list[list[Seg]] = []
     gt = gb = 0.0  # the last group's top (its first segment's: sorted) and bottom
     for s in segs:
         if groups:
-            ov = min(gb, s.bottom) - max(gt, s.top)
-            if ov >= 0.5 * min(gb - gt, s.bottom - s.top):
+            top, bottom = s.top, s.bottom
+            # overlap with the group >= half the smaller height (min/max written out)
+            ov = (bottom if bottom < gb else gb) - (top if top > gt else gt)
+            if ov >= 0.5 * (bottom - top if bottom - top < gb - gt else gb - gt):
                 groups[-1].append(s)
                 if s.bottom > gb:
                     gb = s.bottom
@@ -406,7 +412,7 @@ def text_tables(lines: list[Line], page: int) -> list[Item]:
     """
     if len(lines) < 3:
         return list(lines)
-    multi = [_multi(l) for l in lines]
+    multi = [len(l.segs) > 1 and _multi(l) for l in lines]
     if sum(multi) < 3:
         return list(lines)
     out: list[Item] = []
