@@ -92,19 +92,20 @@ def remove_running(pages: list[PageData]) -> int:
     for pi, p in enumerate(pages):
         if not p.segs:
             continue
-        tops = sorted({round(s.top) for s in p.segs})
+        rounded = [round(s.top) for s in p.segs]
+        tops = sorted(set(rounded))
         first2 = tops[min(1, len(tops) - 1)]
         first3 = tops[min(2, len(tops) - 1)]
         first4 = tops[min(3, len(tops) - 1)]
         last2 = tops[max(-2, -len(tops))]
         last3 = tops[max(-3, -len(tops))]
         last4 = tops[max(-4, -len(tops))]
-        for s in p.segs:
-            t = round(s.top)
-            in_band = (s.bottom <= HEADER_BAND * p.height and t <= first4) or \
-                (s.top >= FOOTER_BAND * p.height and t >= last4)
-            if not in_band and first3 < t < last3:
-                continue
+        header, footer = HEADER_BAND * p.height, FOOTER_BAND * p.height
+        for s, t in zip(p.segs, rounded):
+            if first3 < t < last3 and not (t <= first4 and s.bottom <= header) \
+                    and not (t >= last4 and s.top >= footer):
+                continue  # mid-page and outside the bands
+            in_band = (s.bottom <= header and t <= first4) or (s.top >= footer and t >= last4)
             zone = "top" if s.mid < p.height / 2 else "bottom"
             pos = s.top if zone == "top" else -(p.height - s.bottom)
             if (t <= first2 or t >= last2) and is_page_number(s.text):
