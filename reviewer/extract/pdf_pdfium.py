@@ -175,7 +175,7 @@ class _TextReader:
         self.tf = tf
         self._d = (ctypes.c_double * 4)()
         self._d_at = [ctypes.addressof(self._d) + 8 * k for k in range(4)]
-        self._rect = R.FS_RECTF()
+        self._rect = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom
         self._rect_at = ctypes.addressof(self._rect)
         self._font = ctypes.create_string_buffer(128)
         self._flags = ctypes.c_int()
@@ -199,8 +199,8 @@ class _TextReader:
     def loose_box(self, i: int):
         if not _LOOSE_BOX(self.tp, i, self._rect_at):
             return None
-        r = self._rect
-        return self.tf.box(r.left, r.bottom, r.right, r.top)
+        left, top, right, bottom = self._rect
+        return self.tf.box(left, bottom, right, top)
 
     def style(self, i: int) -> tuple[float, bool]:
         return _FONT_SIZE(self.tp, i), self.bold(i)
@@ -242,7 +242,8 @@ class _TextReader:
         box = self.tf.box
         for k in range(n):
             if _GET_RECT(tp, k, l_at, t_at, r_at, b_at):
-                out.append(box(d[0], d[3], d[2], d[1]))
+                left, top, right, bottom = d
+                out.append(box(left, bottom, right, top))
         return out
 
 
