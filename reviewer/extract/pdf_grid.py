@@ -152,20 +152,24 @@ def _smallest(points, pt, vset, hset, below, right):
 
 
 def _tables(cells: list[tuple]) -> list[list[tuple]]:
-    """Cells grouped into tables of cells touching at a corner (pdfplumber's greedy order)."""
-    remaining = list(cells)
+    """Cells grouped into tables of cells touching at a corner (pdfplumber's greedy order:
+    passes over the remaining cells, in order, until a pass adds none)."""
+    remaining = [(cell, ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3])))
+                 for cell in cells]
     corners: set = set()
     current: list = []
     tables = []
     while remaining:
         before = len(current)
-        for cell in list(remaining):
-            x0, top, x1, bottom = cell
-            cc = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cc):
+        left = []
+        for item in remaining:
+            cell, cc = item
+            if not current or not corners.isdisjoint(cc):
                 corners.update(cc)
                 current.append(cell)
-                remaining.remove(cell)
+            else:
+                left.append(item)
+        remaining = left
         if len(current) == before:
             tables.append(list(current))
             corners.clear()
