@@ -144,7 +144,9 @@ def _bind(fn, restype, *argtypes):
     calls a page needs, plain ``c_void_p`` arguments halve the cost. The function is the
     same C entry point, read from pypdfium2's own binding.
     """
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+    cdecl = fn._flags_ & ctypes._FUNCFLAG_CDECL or not hasattr(ctypes, "WINFUNCTYPE")
+    factory = ctypes.CFUNCTYPE if cdecl else ctypes.WINFUNCTYPE  # same convention as the binding
+    return factory(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
 _V, _I = ctypes.c_void_p, ctypes.c_int
