@@ -121,28 +121,26 @@ def _cells(points: dict) -> list[tuple]:
     for p in order:  # sorted by x then y: each list ends up in increasing order
         below_of.setdefault(p[0], []).append(p)
         right_of.setdefault(p[1], []).append(p)
-    for col in right_of.values():
-        col.sort()
     cells = []
     for pt in order:
         vset, hset = points[pt]
         col = below_of[pt[0]]
-        below = col[col.index(pt) + 1:]
+        below = [b for b in col[col.index(pt) + 1:] if not vset.isdisjoint(points[b][0])]
+        if not below:
+            continue
         row = right_of[pt[1]]
-        right = row[row.index(pt) + 1:]
-        cell = _smallest(points, pt, vset, hset, below, right)
+        right = [r for r in row[row.index(pt) + 1:] if not hset.isdisjoint(points[r][1])]
+        cell = _smallest(points, pt, below, right)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest(points, pt, vset, hset, below, right):
+def _smallest(points, pt, below, right):
+    """The first (below, right) pair, in pdfplumber's order, whose far corner closes the box;
+    ``below``/``right`` hold only the crossings joined to ``pt`` by a rule."""
     for b in below:
-        if vset.isdisjoint(points[b][0]):
-            continue
         for r in right:
-            if hset.isdisjoint(points[r][1]):
-                continue
             corner = (r[0], b[1])
             c = points.get(corner)
             if c is not None and not c[0].isdisjoint(points[r][0]) \
