@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.segment.sentences import get_nlp, split_sentences
+from reviewer.segment.sentences import _chunks, get_nlp, split_sentences
 
 GOLD_PATH = Path(__file__).parent / "fixtures" / "sentences_gold.jsonl"
 F1_THRESHOLD = 0.90
@@ -130,6 +130,52 @@ def test_long_text_is_chunked_consistently():
     per_block = len(split_sentences(block))
     assert per_block == 4  # two clauses, table header, table row
     assert len(spans) == per_block * 3000
+
+
+def _spacy_sentences(text: str) -> list[tuple[int, int]]:
+    """What split_sentences returned when it ran the spaCy pipeline: ``doc.sents``, stripped."""
+    if not text or text.isspace():
+        return []
+    spans = []
+    for off, chunk in _chunks(text):
+        for sent in get_nlp()(chunk).sents:
+            s, e = sent.start_char, sent.end_char
+            while s < e and chunk[s].isspace():
+                s += 1
+            while e > s and chunk[e - 1].isspace():
+                e -= 1
+            if s < e:
+                spans.append((off + s, off + e))
+    return spans
+
+
+def _training_texts() -> list[str]:
+    folder = Path(__file__).resolve().parents[1] / "training" / "clauses"
+    texts = set()
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.add(json.loads(line)["text"])
+    return sorted(texts)
+
+
+RUN_ONS = [
+    "The reports.The Supplier shall pay.",
+    "See www.example.com.The end",
+    "Fees are due.Payment is late.Really?Yes!No",
+    "x  \t The end.Next one.  \n\n  Another(a).Then",
+    "Contact support@example.com.Tickets are logged.",
+    "reports.The",
+]
+
+
+def test_split_sentences_gives_the_spacy_pipelines_sentences():
+    """split_sentences works from character offsets without running spaCy (but on run-ons);
+    its spans must be those of get_nlp()'s doc.sents on every training clause and gold passage."""
+    texts = _training_texts() + [item["text"] for item in _load_gold()] + RUN_ONS
+    assert len(texts) > 1000
+    for text in texts:
+        assert split_sentences(text) == _spacy_sentences(text), text
 
 
 def test_pipeline_is_blank_spacy_with_contract_component():

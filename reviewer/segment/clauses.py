@@ -213,9 +213,11 @@ def _is_title(text: str) -> bool:
 def _is_table_of_contents(block: Block) -> bool:
     if block.kind == TABLE:
         return False
-    lines = [ln for ln in block.text.split("\n") if ln.strip()]
-    return bool(lines) and sum(bool(_TOC_LINE.search(ln)) for ln in lines) >= max(1, len(lines) * 0.8) \
-        and len(block.text) < 2000 and bool(re.search(r"\.{4,}|…", block.text))
+    text = block.text
+    if len(text) >= 2000 or ("...." not in text and "…" not in text):  # no dot leaders: not a contents page
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return bool(lines) and sum(bool(_TOC_LINE.search(ln)) for ln in lines) >= max(1, len(lines) * 0.8)
 
 
 def _table_clauses(block: Block, table_no: int, heading, headings, trail, unique) -> list[Clause]:

@@ -242,6 +242,8 @@ def _marker_at(line: str) -> Optional[re.Match]:
 
 
 def _is_table_line(line: str) -> bool:
+    if "|" not in line and "\t" not in line:  # what every _TABLE_RE alternative needs
+        return False
     return bool(_TABLE_RE.search(line.strip()))
 
 
@@ -495,16 +497,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
     Spans are in order, do not overlap, have no leading or trailing
     whitespace, and together cover all non-whitespace characters.
+
+    The spans are those of ``get_nlp()``'s ``doc.sents``, worked out from the
+    character offsets alone: a sentence start counts only where a token starts,
+    and every character after whitespace starts one, so the tokenizer runs only
+    on a chunk with a start inside a word (a run-on "reports.The").
     """
     if not text or text.isspace():
         return []
-    nlp = get_nlp()
-    chunks = list(_chunks(text))
     spans: list[tuple[int, int]] = []
-    docs = nlp.pipe([c for _, c in chunks]) if len(chunks) > 1 else [nlp(chunks[0][1])]
-    for (off, chunk), doc in zip(chunks, docs):
-        for sent in doc.sents:
-            s, e = sent.start_char, sent.end_char
+    for off, chunk in _chunks(text):
+        bounds = _token_sentence_starts(chunk)
+        bounds.append(len(chunk))
+        for s, e in zip(bounds, bounds[1:]):
             while s < e and chunk[s].isspace():
                 s += 1
             while e > s and chunk[e - 1].isspace():
@@ -512,3 +517,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if s < e:
                 spans.append((off + s, off + e))
     return spans
+
+
+def _token_sentence_starts(chunk: str) -> list[int]:
+    """0 and each of ``sentence_starts(chunk)`` where a token starts: what ``contract_sentencizer`` marks."""
+    starts = [p for p in sentence_starts(chunk) if p > 0]
+    inside = [p for p in starts if chunk[p].isspace() or not chunk[p - 1].isspace()]
+    if inside:
+        idx = set(get_nlp().make_doc(chunk).to_array("IDX").tolist())
+        drop = {p for p in inside if p not in idx}
+        starts = [p for p in starts if p not in drop]
+    return [0] + starts
