@@ -110,6 +110,44 @@ class ClauseClassifier:
         names = self._feature_names()
         return [names[row.indices[i]].strip() for i in order if contrib[i] > 0]
 
+    def top_features_many(self, features, pairs: list[tuple[int, str]], k: int = 3) -> list[list[str]]:
+        """``top_features`` of row ``i`` of ``features`` for ``label``, for each ``(i, label)`` of
+        ``pairs``, with one numpy pass over all of them.
+
+        The k largest positive contributions of each pair come from one sort; where two of them tie
+        (or tie with the next one), the order ``top_features`` gives depends on its sort, so that
+        pair is handed to ``top_features`` itself."""
+        import numpy as np
+        if not pairs:
+            return []
+        words = len(self.vectorizers[0].vocabulary_)
+        rows = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        labels = np.fromiter((self.labels.index(label) for _, label in pairs), dtype=np.int64, count=len(pairs))
+        starts, ends = features.indptr[rows], features.indptr[rows + 1]
+        lengths = ends - starts
+        pair_of = np.repeat(np.arange(len(pairs)), lengths)  # one entry per stored value of each pair's row
+        first = np.cumsum(lengths) - lengths
+        positions = np.arange(lengths.sum()) - np.repeat(first, lengths) + np.repeat(starts, lengths)
+        columns = features.indices[positions]
+        is_word = columns < words  # character n-grams contribute 0 (unreadable)
+        pair_of, columns, positions = pair_of[is_word], columns[is_word], positions[is_word]
+        contrib = features.data[positions] * self.coef[labels[pair_of], columns]
+        keep = contrib > 0
+        pair_of, columns, contrib = pair_of[keep], columns[keep], contrib[keep]
+        order = np.lexsort((-contrib, pair_of))  # by pair, then largest contribution first
+        pair_of, columns, contrib = pair_of[order], columns[order], contrib[order]
+        bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1))
+        names = self._feature_names()
+        out = []
+        for n, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+            top = contrib[a:min(b, a + k + 1)]
+            if top.size > 1 and (top[1:] == top[:-1]).any():
+                i, label = pairs[n]
+                out.append(self.top_features("", label, k, row=_CsrRow(features, i)))
+            else:
+                out.append([names[c].strip() for c in columns[a:min(b, a + k)].tolist()])
+        return out
+
     def _feature_names(self) -> list[str]:
         if self._names is None:
             names = []
@@ -133,6 +171,16 @@ class ClauseClassifier:
         meta = dict(self.meta, format=FORMAT, labels=list(self.labels),
                     vectorizers=[_params(WORD_PARAMS), _params(CHAR_PARAMS)], vocabularies=vocabularies)
         meta_file.write_text(json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class _CsrRow:
+    """Row ``i`` of a CSR matrix as views of its arrays (what top_features reads), without scipy's slicing."""
+
+    __slots__ = ("data", "indices")
+
+    def __init__(self, matrix, i: int):
+        a, b = matrix.indptr[i], matrix.indptr[i + 1]
+        self.data, self.indices = matrix.data[a:b], matrix.indices[a:b]
 
 
 def _params(params: dict) -> dict:

@@ -19,16 +19,6 @@ def combine(p_classifier: float, p_rules: float, stack: dict | None = None) -> f
     return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
 
 
-class _Row:
-    """Row ``i`` of a CSR matrix as views of its arrays (what top_features reads), without scipy's slicing."""
-
-    __slots__ = ("data", "indices")
-
-    def __init__(self, matrix, i: int):
-        a, b = matrix.indptr[i], matrix.indptr[i + 1]
-        self.data, self.indices = matrix.data[a:b], matrix.indices[a:b]
-
-
 class Labeler:
     def __init__(self, patterns=None, classifier: Optional[ClauseClassifier] = None, *, use_rules: bool = True,
                  use_classifier: bool = True, threshold: float = THRESHOLD):
@@ -55,39 +45,65 @@ class Labeler:
         if self.use_classifier and items:
             features = self.classifier.features(inputs)  # once: probabilities and top words both read it
             probs = self.classifier.predict_proba(inputs, features)
+        classifier_rows = probs.tolist() if probs is not None else None
+        columns = [self.classifier.labels.index(c) for c in CATEGORIES] if probs is not None else None
+        stacks = self._stacks()
         out = []
         for i, (heading, text, context) in enumerate(items):
             hits = self.patterns.match(heading, f"{context}\n{text}" if context else text) if self.use_rules else []
             rule_scores = self.patterns.score(hits) if self.use_rules else {}
+            rule_reasons = _rule_reasons(hits)
+            row = classifier_rows[i] if classifier_rows is not None else None
             scores = {}
             for c, category in enumerate(CATEGORIES):
                 p_rules = rule_scores.get(category, 0.0)
-                p_clf = float(probs[i][self.classifier.labels.index(category)]) if probs is not None else 0.0
-                if self.use_rules and self.use_classifier:
-                    score = combine(p_clf, p_rules, self.classifier.meta.get("stack", {}).get(category))
+                p_clf = row[columns[c]] if row is not None else 0.0
+                if stacks is not None:
+                    score = combine(p_clf, p_rules, stacks[c])
                 else:
                     score = p_clf if self.use_classifier else p_rules
-                reasons = [f"rule {h.rule_id} ({h.matched!r})" for h in hits if h.category == category][:3]
-                if probs is not None and p_clf >= 0.2:
+                reasons = list(rule_reasons.get(category, ()))
+                if row is not None and p_clf >= 0.2:
                     reasons.append(f"classifier {p_clf:.2f}")
                 scores[category] = (score, reasons, p_clf)
             out.append(scores)
         return out, inputs, features
 
+    def _stacks(self) -> Optional[list]:
+        """Each category's stacker when rules and classifier are combined, else None."""
+        if not (self.use_rules and self.use_classifier):
+            return None
+        stack = self.classifier.meta.get("stack", {})
+        return [stack.get(category) for category in CATEGORIES]
+
     def label(self, clauses) -> None:
         """Sets `labels` on each clause: the categories scoring at or above the threshold."""
         from reviewer.segment.clauses import Label
         items = [(c.heading, c.text, c.context) for c in clauses]
-        scored, inputs, features = self._score(items)
-        for i, (clause, scores, model_text) in enumerate(zip(clauses, scored, inputs)):
-            labels = []
+        scored, _, features = self._score(items)
+        explained = []  # (clause index, category): labels whose classifier reason names its top words
+        for i, (clause, scores) in enumerate(zip(clauses, scored)):
             clause.scores = {category: round(v[0], 3) for category, v in scores.items()}
-            for category, (score, reasons, p_clf) in scores.items():
-                if score >= self.threshold:
-                    if self.use_classifier and p_clf >= 0.2:
-                        top = self.classifier.top_features(model_text, category, row=_Row(features, i))
-                        if top:
-                            reasons = [r if not r.startswith("classifier") else f"{r}: {', '.join(top)}"
-                                       for r in reasons]
-                    labels.append(Label(category, round(score, 3), reasons))
-            clause.labels = sorted(labels, key=lambda l: -l.score)
+            clause.labels = [Label(category, round(score, 3), reasons)
+                             for category, (score, reasons, p_clf) in scores.items() if score >= self.threshold]
+            if self.use_classifier:
+                explained += [(i, label.category) for label in clause.labels if scores[label.category][2] >= 0.2]
+        if explained:
+            tops = self.classifier.top_features_many(features, explained)
+            for (i, category), top in zip(explained, tops):
+                if top:
+                    label = next(l for l in clauses[i].labels if l.category == category)
+                    label.reasons = [r if not r.startswith("classifier") else f"{r}: {', '.join(top)}"
+                                     for r in label.reasons]
+        for clause in clauses:
+            clause.labels = sorted(clause.labels, key=lambda l: -l.score)
+
+
+def _rule_reasons(hits) -> dict[str, list[str]]:
+    """Per category, the first three of its rule hits as reasons."""
+    reasons: dict[str, list[str]] = {}
+    for h in hits:
+        found = reasons.setdefault(h.category, [])
+        if len(found) < 3:
+            found.append(f"rule {h.rule_id} ({h.matched!r})")
+    return reasons

@@ -167,7 +167,6 @@ class _Side:
         self.unanchored: list[int] = []  # alternatives that require nothing
         self.spacy_rules: list[Matcher] = []
         self._reference: dict[int, Matcher] = {}
-        self._code_infos: dict[str, tuple[frozenset[int], tuple[int, ...]]] = {}
         self._frequency: Counter = Counter()
         self._sampled = 0
 
@@ -191,10 +190,9 @@ class _Side:
         for n, (_, alt) in enumerate(self.alternatives):
             if alt.required:
                 anchor = min(alt.required, key=lambda cid: (self._frequency[cid], cid))
-                self.by_anchor.setdefault(anchor, []).append(n)
+                self.by_anchor.setdefault(token_regex.char(anchor), []).append(n)
             else:
                 self.unanchored.append(n)
-        self._code_infos.clear()
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         spans: list[tuple[int, int, int]] = []
@@ -207,30 +205,20 @@ class _Side:
         return spans
 
     def _match_compiled(self, doc: Doc, spans: list) -> None:
-        codes = list(map(self.tests.code, doc.to_array(ORTH).tolist()))
-        satisfied: set[int] = set()
-        candidates = list(self.unanchored)
-        for word_code in set(codes):
-            if word_code:
-                conditions, anchored = self._code_info(word_code)
-                satisfied |= conditions
-                candidates.extend(anchored)
+        string = token_regex.code_string(self.tests.codes(doc.to_array(ORTH).tolist()))
+        present = set(string)  # the conditions some word meets (and the separator)
         if self._sampled < self.ANCHOR_SAMPLE:
-            self._frequency.update(satisfied)
-            self._sampled += 1
-            if self._sampled == self.ANCHOR_SAMPLE:
-                self._anchor()
+            self._count_conditions(present)
         live: dict[int, list[token_regex.CompiledPattern]] = {}
         alternatives = self.alternatives
+        by_anchor = self.by_anchor
+        candidates = [n for c in present.intersection(by_anchor) for n in by_anchor[c]] + self.unanchored
         for n in candidates:
             index, alt = alternatives[n]
-            if alt.required <= satisfied:
+            if alt.required_chars <= present:
                 live.setdefault(index, []).append(alt)
-        if not live:
-            return
-        string = token_regex.code_string(codes)
-        for index, alts in live.items():
-            ends = token_regex.longest_at_each_start(alts, string)
+        for index in live:
+            ends = token_regex.longest_at_each_start(live[index], string)
             if not ends:
                 continue
             kept = token_regex.longest_non_overlapping(ends)
@@ -240,16 +228,11 @@ class _Side:
                 key = self.compiled[index][0]
                 spans.extend((key, start, end) for start, end in kept)
 
-    def _code_info(self, word_code: str) -> tuple[frozenset[int], tuple[int, ...]]:
-        """The conditions a word code stands for, and the alternatives anchored on them."""
-        info = self._code_infos.get(word_code)
-        if info is None:
-            conditions = frozenset(ord(c) - token_regex.FIRST_CODE for c in word_code)
-            anchored = tuple(n for cid in conditions for n in self.by_anchor.get(cid, ()))
-            if len(self._code_infos) > 100_000:
-                self._code_infos.clear()
-            info = self._code_infos[word_code] = (conditions, anchored)
-        return info
+    def _count_conditions(self, present: set[str]) -> None:
+        self._frequency.update(ord(c) - token_regex.FIRST_CODE for c in present if c != token_regex.SEPARATOR)
+        self._sampled += 1
+        if self._sampled == self.ANCHOR_SAMPLE:
+            self._anchor()
 
     def _reference_matcher(self, index: int) -> Matcher:
         matcher = self._reference.get(index)
@@ -275,6 +258,9 @@ class RulePatterns:
             self._add(rule)
             self._rules[rule.id] = rule
         self._key_to_rule = {vocab.strings[r.id]: r for r in self._rules.values()}
+        present = {r.category for r in self._rules.values()}
+        self._categories = tuple(c for c in CATEGORIES if c in present)
+        self._heading_hits: dict[str, tuple[RuleHit, ...]] = {}  # clauses under one heading share it
 
     # -- loading -------------------------------------------------------------------------
 
@@ -318,9 +304,17 @@ class RulePatterns:
         """
         hits: list[RuleHit] = []
         if heading:
-            hits.extend(self._match_string(heading, "heading"))
+            hits.extend(self._match_heading(heading))
         if text:
             hits.extend(self._match_string(text, "text"))
+        return hits
+
+    def _match_heading(self, heading: str) -> tuple[RuleHit, ...]:
+        hits = self._heading_hits.get(heading)
+        if hits is None:
+            if len(self._heading_hits) > 10_000:
+                self._heading_hits.clear()
+            hits = self._heading_hits[heading] = tuple(self._match_string(heading, "heading"))
         return hits
 
     def _match_string(self, string: str, where: str) -> list[RuleHit]:
@@ -362,7 +356,7 @@ class RulePatterns:
         for hit in hits:
             if hit.rule_id not in best or hit.weight > best[hit.rule_id][1]:
                 best[hit.rule_id] = (hit.category, hit.weight)
-        miss = {c: 1.0 for c in self.categories()}
+        miss = dict.fromkeys(self._categories, 1.0)
         for category, weight in best.values():
             miss[category] = miss.get(category, 1.0) * (1.0 - weight)
         return {c: min(1.0, max(0.0, 1.0 - m)) for c, m in miss.items()}
@@ -371,8 +365,7 @@ class RulePatterns:
 
     def categories(self) -> list[str]:
         """The categories that have patterns, in the spec's order."""
-        present = {r.category for r in self._rules.values()}
-        return [c for c in CATEGORIES if c in present]
+        return list(self._categories)
 
     def rules(self) -> list[dict]:
         """One dict per pattern (id, category, where, weight, doc), for a rule catalog."""

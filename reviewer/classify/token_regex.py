@@ -48,7 +48,7 @@ class TokenTests:
         self._words: dict[tuple[str, str], list[int]] = {}  # (attr, word) -> conditions it meets
         self._regexes: list[tuple[int, str, object]] = []  # (condition, attr, compiled search)
         self._flags: list[tuple[int, str]] = []
-        self._codes: dict[int, str] = {}  # orth id -> code
+        self._codes = _CodeCache(self._compute_code)  # orth id -> code
 
     def condition(self, attr: str, kind: str, value) -> int:
         """The id of one test (created on first use); raises ``re.error`` for a bad REGEX."""
@@ -72,19 +72,34 @@ class TokenTests:
 
     def code(self, orth: int) -> str:
         """The characters of the conditions word ``orth`` meets, in condition order."""
-        found = self._codes.get(orth)
-        if found is None:
-            lex = self.vocab[orth]
-            strings = {"LOWER": lex.lower_, "ORTH": lex.orth_}
-            met = list(self._words.get(("LOWER", strings["LOWER"]), ()))
-            met += self._words.get(("ORTH", strings["ORTH"]), ())
-            met += [cid for cid, attr, search in self._regexes if search(strings[attr]) is not None]
-            met += [cid for cid, flag in self._flags if getattr(lex, flag)]
-            found = "".join(chr(FIRST_CODE + c) for c in sorted(set(met)))
-            if len(self._codes) > 200_000:
-                self._codes.clear()
-            self._codes[orth] = found
-        return found
+        return self._codes[orth]
+
+    def codes(self, orths: list[int]) -> list[str]:
+        """``code`` of each word, looked up without a Python call per known word."""
+        if len(self._codes) > 200_000:
+            self._codes.clear()
+        return list(map(self._codes.__getitem__, orths))
+
+    def _compute_code(self, orth: int) -> str:
+        lex = self.vocab[orth]
+        strings = {"LOWER": lex.lower_, "ORTH": lex.orth_}
+        met = list(self._words.get(("LOWER", strings["LOWER"]), ()))
+        met += self._words.get(("ORTH", strings["ORTH"]), ())
+        met += [cid for cid, attr, search in self._regexes if search(strings[attr]) is not None]
+        met += [cid for cid, flag in self._flags if getattr(lex, flag)]
+        return "".join(chr(FIRST_CODE + c) for c in sorted(set(met)))
+
+
+class _CodeCache(dict):
+    """orth id -> code; a missing word's code is computed and kept on first lookup."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, orth: int) -> str:
+        code = self[orth] = self._compute(orth)
+        return code
 
 
 def char(cid: int) -> str:
@@ -94,11 +109,12 @@ def char(cid: int) -> str:
 class CompiledPattern:
     """One alternative of one token pattern: its regex and the conditions a string must meet."""
 
-    __slots__ = ("regex", "required")
+    __slots__ = ("regex", "required", "required_chars")
 
     def __init__(self, regex: "re.Pattern", required: frozenset[int]):
         self.regex = regex
         self.required = required
+        self.required_chars = frozenset(map(char, required))  # as they appear in a code string
 
 
 def compile_pattern(pattern: list[dict], tests: TokenTests) -> Optional[CompiledPattern]:
