@@ -163,7 +163,8 @@ class _Side:
         self.tests = token_regex.TokenTests(vocab)
         self.compiled: list[tuple[int, list[token_regex.CompiledPattern], list]] = []  # key, alts, patterns
         self.alternatives: list[tuple[int, token_regex.CompiledPattern]] = []  # (rule index, alternative)
-        self.by_anchor: dict[int, list[int]] = {}  # condition -> alternatives anchored on it
+        self.by_anchor: dict[str, list[int]] = {}  # condition character -> alternatives anchored on it
+        self.anchors: frozenset[str] = frozenset()  # its keys
         self.unanchored: list[int] = []  # alternatives that require nothing
         self.spacy_rules: list[Matcher] = []
         self._reference: dict[int, Matcher] = {}
@@ -193,6 +194,7 @@ class _Side:
                 self.by_anchor.setdefault(token_regex.char(anchor), []).append(n)
             else:
                 self.unanchored.append(n)
+        self.anchors = frozenset(self.by_anchor)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         spans: list[tuple[int, int, int]] = []
@@ -205,18 +207,19 @@ class _Side:
         return spans
 
     def _match_compiled(self, doc: Doc, spans: list) -> None:
-        string = token_regex.code_string(self.tests.codes(doc.to_array(ORTH).tolist()))
-        present = set(string)  # the conditions some word meets (and the separator)
+        codes = self.tests.codes(doc.to_array(ORTH).tolist())
+        present = self.tests.conditions(codes)
         if self._sampled < self.ANCHOR_SAMPLE:
             self._count_conditions(present)
         live: dict[int, list[token_regex.CompiledPattern]] = {}
         alternatives = self.alternatives
         by_anchor = self.by_anchor
-        candidates = [n for c in present.intersection(by_anchor) for n in by_anchor[c]] + self.unanchored
+        candidates = [n for c in present & self.anchors for n in by_anchor[c]] + self.unanchored
         for n in candidates:
             index, alt = alternatives[n]
             if alt.required_chars <= present:
                 live.setdefault(index, []).append(alt)
+        string = token_regex.code_string(codes) if live else ""
         for index in live:
             ends = token_regex.longest_at_each_start(live[index], string)
             if not ends:
@@ -228,8 +231,8 @@ class _Side:
                 key = self.compiled[index][0]
                 spans.extend((key, start, end) for start, end in kept)
 
-    def _count_conditions(self, present: set[str]) -> None:
-        self._frequency.update(ord(c) - token_regex.FIRST_CODE for c in present if c != token_regex.SEPARATOR)
+    def _count_conditions(self, present: frozenset[str]) -> None:
+        self._frequency.update(ord(c) - token_regex.FIRST_CODE for c in present)
         self._sampled += 1
         if self._sampled == self.ANCHOR_SAMPLE:
             self._anchor()

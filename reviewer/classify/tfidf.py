@@ -14,6 +14,8 @@ handed to scikit-learn (``supports``), so any model still loads and scores exact
 from __future__ import annotations
 
 import re
+from array import array
+from itertools import chain
 
 import numpy as np
 
@@ -53,37 +55,26 @@ class TfidfTransform:
         self._tokens = re.compile(self.token_pattern).findall
         self.vocabulary_ = vocabulary
         self.idf_ = np.asarray(idf, dtype=np.float64)
-        self._word_cache: dict[str, list[int]] = {}
+        self._word_cache = _WordCache(self._char_word)  # word -> its char n-gram columns
 
-    # -- terms -> column indices (the order within a document does not matter: columns are sorted)
-    def _word_columns(self, doc: str) -> list[int]:
-        vocab = self.vocabulary_
+    # -- terms -> column indices as int32 bytes (the order within a document does not matter:
+    # columns are sorted), so a document's columns are joined and read by numpy without a Python int each
+    def _word_columns(self, doc: str) -> bytes:
+        get = self.vocabulary_.get
         tokens = self._tokens(doc)
         lo, hi = self.ngram_range
-        out = []
-        if lo == 1:
-            out = [vocab[t] for t in tokens if t in vocab]
-        n_tokens = len(tokens)
-        for n in range(max(lo, 2), min(hi + 1, n_tokens + 1)):
-            for i in range(n_tokens - n + 1):
-                j = vocab.get(" ".join(tokens[i:i + n]))
-                if j is not None:
-                    out.append(j)
-        return out
+        terms = iter(tokens) if lo == 1 else iter(())
+        for n in range(max(lo, 2), min(hi + 1, len(tokens) + 1)):
+            terms = chain(terms, map(" ".join, zip(*(tokens[k:] for k in range(n)))))
+        return array("i", [j for j in map(get, terms) if j is not None]).tobytes()
 
-    def _char_columns(self, doc: str) -> list[int]:
+    def _char_columns(self, doc: str) -> bytes:
         cache = self._word_cache
         if len(cache) > 50_000:  # a contract has far fewer distinct words; bounds a long scan
             cache.clear()
-        out: list[int] = []
-        for w in doc.split():
-            cols = cache.get(w)
-            if cols is None:
-                cols = cache[w] = self._char_word(w)
-            out.extend(cols)
-        return out
+        return b"".join(map(cache.__getitem__, doc.split()))
 
-    def _char_word(self, word: str) -> list[int]:
+    def _char_word(self, word: str) -> bytes:
         """scikit-learn's ``_char_wb_ngrams`` for one word, as vocabulary columns."""
         vocab = self.vocabulary_
         w = " " + word + " "
@@ -102,22 +93,20 @@ class TfidfTransform:
                     cols.append(j)
             if offset == 0:  # a short word (w_len < n) is counted once
                 break
-        return cols
+        return array("i", cols).tobytes()
 
     def entries(self, docs: list[str]):
         """(row, column, value) arrays of the tf-idf matrix of ``docs``, ordered by row then column."""
         columns = self._char_columns if self.analyzer == "char_wb" else self._word_columns
-        all_cols: list[int] = []
-        lengths = np.zeros(len(docs), dtype=np.int64)
-        for i, doc in enumerate(docs):
-            cols = columns(doc.lower() if self.lowercase else doc)
-            all_cols.extend(cols)
-            lengths[i] = len(cols)
+        parts = [columns(doc.lower() if self.lowercase else doc) for doc in docs]
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
+        all_cols = np.frombuffer(b"".join(parts), dtype=np.int32)
         n_cols = max(len(self.vocabulary_), 1)
-        keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths) * n_cols
-        keys += np.asarray(all_cols, dtype=np.int64)
+        key_type = np.int32 if len(docs) * n_cols < 2 ** 31 else np.int64  # a narrower sort is faster
+        keys = np.repeat(np.arange(len(docs), dtype=key_type) * key_type(n_cols), lengths)
+        keys += all_cols
         keys, counts = np.unique(keys, return_counts=True)  # sorted: by document, then column
-        rows, cols = np.divmod(keys, n_cols)
+        rows, cols = np.divmod(keys, key_type(n_cols))
         data = counts.astype(np.float64)
         if self.sublinear_tf:
             np.log(data, data)
@@ -126,7 +115,7 @@ class TfidfTransform:
         # L2 norm per row, its squares summed one after another as scikit-learn's loop does (a
         # vectorised sum adds in another order and can differ in the last bit)
         squares = data * data
-        bounds = np.searchsorted(rows, np.arange(len(docs) + 1))
+        bounds = np.searchsorted(rows, np.arange(len(docs) + 1)).tolist()
         norms = np.ones(len(docs), dtype=np.float64)
         for i in range(len(docs)):
             a, b = bounds[i], bounds[i + 1]
@@ -139,6 +128,18 @@ class TfidfTransform:
 
     def transform(self, docs: list[str]):
         return features([self], docs)
+
+
+class _WordCache(dict):
+    """word -> its columns; a missing word's are computed and kept on first lookup."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, word: str) -> bytes:
+        cols = self[word] = self._compute(word)
+        return cols
 
 
 CHUNK = 256  # documents at a time: the n-grams of a long contract are never all in memory at once

@@ -49,6 +49,7 @@ class TokenTests:
         self._regexes: list[tuple[int, str, object]] = []  # (condition, attr, compiled search)
         self._flags: list[tuple[int, str]] = []
         self._codes = _CodeCache(self._compute_code)  # orth id -> code
+        self._code_chars = _CodeCache(frozenset)  # code -> its condition characters
 
     def condition(self, attr: str, kind: str, value) -> int:
         """The id of one test (created on first use); raises ``re.error`` for a bad REGEX."""
@@ -80,6 +81,12 @@ class TokenTests:
             self._codes.clear()
         return list(map(self._codes.__getitem__, orths))
 
+    def conditions(self, codes: list[str]) -> frozenset[str]:
+        """The characters of the conditions some word of ``codes`` meets (distinct codes are few)."""
+        if len(self._code_chars) > 100_000:
+            self._code_chars.clear()
+        return frozenset().union(*map(self._code_chars.__getitem__, set(codes)))
+
     def _compute_code(self, orth: int) -> str:
         lex = self.vocab[orth]
         strings = {"LOWER": lex.lower_, "ORTH": lex.orth_}
@@ -91,15 +98,15 @@ class TokenTests:
 
 
 class _CodeCache(dict):
-    """orth id -> code; a missing word's code is computed and kept on first lookup."""
+    """A dict whose missing values are computed and kept on first lookup."""
 
     def __init__(self, compute):
         super().__init__()
         self._compute = compute
 
-    def __missing__(self, orth: int) -> str:
-        code = self[orth] = self._compute(orth)
-        return code
+    def __missing__(self, key):
+        value = self[key] = self._compute(key)
+        return value
 
 
 def char(cid: int) -> str:
