@@ -83,3 +83,18 @@ def test_unimplemented_settings_fall_back_to_scikit_learn(tmp_path):
     assert not isinstance(model.vectorizers[0], TfidfTransform)
     assert isinstance(model.vectorizers[1], TfidfTransform)
     assert model.predict_proba(["The Supplier shall respond within 15 minutes."]).shape == (1, len(model.labels))
+
+
+@pytest.mark.parametrize("params", [
+    {"ngram_range": (1, 3), "token_pattern": r"(?u)\b\w+\b", "sublinear_tf": True},  # the per-document path
+    {"ngram_range": (2, 2), "token_pattern": r"(?u)\b\w\w+\b"},  # the vectorised path, bigrams only
+    {"ngram_range": (1, 1), "token_pattern": r"(?u)\b\w[\w'-]*\b", "lowercase": False},
+])
+def test_other_word_settings_match_scikit_learn(params):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    texts = _texts(400)
+    sk = TfidfVectorizer(min_df=2, **params).fit(texts)
+    ours = TfidfTransform(params, sk.vocabulary_, sk.idf_)
+    a, b = ours.transform(texts), sk.transform(texts).tocsr()
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data.view(np.int64), b.data.view(np.int64))

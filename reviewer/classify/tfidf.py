@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class TfidfTransform:
         self.vocabulary_ = vocabulary
         self.idf_ = np.asarray(idf, dtype=np.float64)
         self._word_cache = _WordCache(self._char_word)  # word -> its char n-gram columns
+        self._bigrams: "_BigramTable | None" = None
 
     # -- terms -> column indices as int32 bytes (the order within a document does not matter:
     # columns are sorted), so a document's columns are joined and read by numpy without a Python int each
@@ -67,6 +68,44 @@ class TfidfTransform:
         for n in range(max(lo, 2), min(hi + 1, len(tokens) + 1)):
             terms = chain(terms, map(" ".join, zip(*(tokens[k:] for k in range(n)))))
         return array("i", [j for j in map(get, terms) if j is not None]).tobytes()
+
+    def _word_entries(self, docs: list[str]):
+        """(document, column) of every in-vocabulary word and word pair of ``docs``, vectorised:
+        each token becomes the id of the vocabulary word it is (one dict lookup), unigram columns
+        are read from an array, and a pair of adjacent ids is looked up among the bigrams' id pairs."""
+        table = self._bigram_table()
+        per_doc = [self._tokens(doc) for doc in docs]
+        counts = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+        ids = np.fromiter(map(table.ids.get, chain.from_iterable(per_doc), repeat(-1)), dtype=np.int64,
+                          count=int(counts.sum()))
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        found_docs, found_cols = [], []
+        if self.ngram_range[0] == 1:
+            unigrams = table.unigram_column[ids]  # id -1 reads the last entry, -1
+            keep = unigrams >= 0
+            found_docs.append(doc_of[keep])
+            found_cols.append(unigrams[keep])
+        if self.ngram_range[1] == 2 and ids.size > 1:
+            first, second = ids[:-1], ids[1:]
+            keep = (doc_of[:-1] == doc_of[1:]) & (first >= 0) & (second >= 0)
+            keys = first[keep] * len(table.ids) + second[keep]
+            at = np.minimum(np.searchsorted(table.bigram_keys, keys), max(table.bigram_keys.size - 1, 0))
+            hit = table.bigram_keys[at] == keys if table.bigram_keys.size else np.zeros(keys.size, dtype=bool)
+            found_docs.append(doc_of[:-1][keep][hit])
+            found_cols.append(table.bigram_columns[at[hit]])
+        if not found_docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_docs), np.concatenate(found_cols)
+
+    def _bigram_table(self) -> "_BigramTable":
+        if self._bigrams is None:
+            self._bigrams = _BigramTable(self.vocabulary_)
+        return self._bigrams
+
+    def _vectorised_words(self) -> bool:
+        """Word n-grams of at most two tokens that never hold a space: the ``_word_entries`` path."""
+        return (self.analyzer == "word" and self.ngram_range[1] <= 2
+                and self.token_pattern in _SPACELESS_TOKEN_PATTERNS)
 
     def _char_columns(self, doc: str) -> bytes:
         cache = self._word_cache
@@ -95,16 +134,25 @@ class TfidfTransform:
                 break
         return array("i", cols).tobytes()
 
+    def _entries_of(self, docs: list[str]):
+        """(document, column) of every in-vocabulary term occurrence of ``docs``, in any order."""
+        if self.lowercase:
+            docs = [doc.lower() for doc in docs]
+        if self._vectorised_words():
+            return self._word_entries(docs)
+        columns = self._char_columns if self.analyzer == "char_wb" else self._word_columns
+        parts = [columns(doc) for doc in docs]
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
+        return (np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
+                np.frombuffer(b"".join(parts), dtype=np.int32))
+
     def entries(self, docs: list[str]):
         """(row, column, value) arrays of the tf-idf matrix of ``docs``, ordered by row then column."""
-        columns = self._char_columns if self.analyzer == "char_wb" else self._word_columns
-        parts = [columns(doc.lower() if self.lowercase else doc) for doc in docs]
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
-        all_cols = np.frombuffer(b"".join(parts), dtype=np.int32)
+        doc_of, all_cols = self._entries_of(docs)
         n_cols = max(len(self.vocabulary_), 1)
         key_type = np.int32 if len(docs) * n_cols < 2 ** 31 else np.int64  # a narrower sort is faster
-        keys = np.repeat(np.arange(len(docs), dtype=key_type) * key_type(n_cols), lengths)
-        keys += all_cols
+        keys = doc_of.astype(key_type) * key_type(n_cols)
+        keys += all_cols.astype(key_type, copy=False)
         keys, counts = np.unique(keys, return_counts=True)  # sorted: by document, then column
         rows, cols = np.divmod(keys, key_type(n_cols))
         data = counts.astype(np.float64)
@@ -128,6 +176,35 @@ class TfidfTransform:
 
     def transform(self, docs: list[str]):
         return features([self], docs)
+
+
+#: token patterns whose tokens never hold whitespace, so a vocabulary bigram splits at its one space
+_SPACELESS_TOKEN_PATTERNS = {r"(?u)\b\w\w+\b", r"(?u)\b\w[\w'-]*\b"}
+
+
+class _BigramTable:
+    """The vocabulary's words as ids: each word's unigram column, and its bigrams as sorted id pairs."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.ids: dict[str, int] = {}
+        unigrams: dict[int, int] = {}
+        pairs: list[tuple[int, int, int]] = []
+        for term, column in vocabulary.items():
+            words = term.split(" ")
+            if len(words) == 1:
+                unigrams[self._id(term)] = column
+            elif len(words) == 2 and all(words):
+                pairs.append((self._id(words[0]), self._id(words[1]), column))
+        self.unigram_column = np.full(len(self.ids) + 1, -1, dtype=np.int64)  # the last entry serves id -1
+        for word_id, column in unigrams.items():
+            self.unigram_column[word_id] = column
+        keys = np.array([a * len(self.ids) + b for a, b, _ in pairs], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.bigram_keys = keys[order]
+        self.bigram_columns = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+
+    def _id(self, word: str) -> int:
+        return self.ids.setdefault(word, len(self.ids))
 
 
 class _WordCache(dict):
