@@ -19,6 +19,19 @@ def combine(p_classifier: float, p_rules: float, stack: dict | None = None) -> f
     return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
 
 
+def _combiner(stack: dict | None):
+    """``combine`` with ``stack`` bound: the same arithmetic, in the same order, without the lookups."""
+    if not stack:
+        return lambda p_classifier, p_rules: combine(p_classifier, p_rules)
+    coef_classifier, coef_rules, intercept = stack["coef"][0], stack["coef"][1], stack["intercept"]
+    log, exp = math.log, math.exp
+
+    def stacked(p_classifier: float, p_rules: float) -> float:
+        p = min(max(p_classifier, 1e-4), 1 - 1e-4)
+        return 1.0 / (1.0 + exp(-(coef_classifier * log(p / (1 - p)) + coef_rules * p_rules + intercept)))
+    return stacked
+
+
 class Labeler:
     def __init__(self, patterns=None, classifier: Optional[ClauseClassifier] = None, *, use_rules: bool = True,
                  use_classifier: bool = True, threshold: float = THRESHOLD):
@@ -47,7 +60,7 @@ class Labeler:
             probs = self.classifier.predict_proba(inputs, features)
         classifier_rows = probs.tolist() if probs is not None else None
         columns = [self.classifier.labels.index(c) for c in CATEGORIES] if probs is not None else None
-        stacks = self._stacks()
+        combiners = self._combiners()
         out = []
         for i, (heading, text, context) in enumerate(items):
             hits = self.patterns.match(heading, f"{context}\n{text}" if context else text) if self.use_rules else []
@@ -58,23 +71,21 @@ class Labeler:
             for c, category in enumerate(CATEGORIES):
                 p_rules = rule_scores.get(category, 0.0)
                 p_clf = row[columns[c]] if row is not None else 0.0
-                if stacks is not None:
-                    score = combine(p_clf, p_rules, stacks[c])
-                else:
-                    score = p_clf if self.use_classifier else p_rules
                 reasons = list(rule_reasons.get(category, ()))
                 if row is not None and p_clf >= 0.2:
                     reasons.append(f"classifier {p_clf:.2f}")
-                scores[category] = (score, reasons, p_clf)
+                scores[category] = (combiners[c](p_clf, p_rules), reasons, p_clf)
             out.append(scores)
         return out, inputs, features
 
-    def _stacks(self) -> Optional[list]:
-        """Each category's stacker when rules and classifier are combined, else None."""
-        if not (self.use_rules and self.use_classifier):
-            return None
-        stack = self.classifier.meta.get("stack", {})
-        return [stack.get(category) for category in CATEGORIES]
+    def _combiners(self) -> list:
+        """Per category, (p_classifier, p_rules) -> score."""
+        if self.use_rules and self.use_classifier:
+            stack = self.classifier.meta.get("stack", {})
+            return [_combiner(stack.get(category)) for category in CATEGORIES]
+        if self.use_classifier:
+            return [lambda p_clf, p_rules: p_clf] * len(CATEGORIES)
+        return [lambda p_clf, p_rules: p_rules] * len(CATEGORIES)
 
     def label(self, clauses) -> None:
         """Sets `labels` on each clause: the categories scoring at or above the threshold."""

@@ -196,18 +196,19 @@ class _Side:
                 self.unanchored.append(n)
         self.anchors = frozenset(self.by_anchor)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+    def __call__(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int, int]]:
+        """(match key, start token, end token) of every hit; ``orths``: the doc's ORTH values if known."""
         spans: list[tuple[int, int, int]] = []
         if self.has_phrases:
             spans.extend(self.phrases(doc))
         for matcher in self.spacy_rules:
             spans.extend(matcher(doc))
         if self.compiled and len(doc):
-            self._match_compiled(doc, spans)
+            self._match_compiled(doc, spans, doc.to_array(ORTH).tolist() if orths is None else orths)
         return spans
 
-    def _match_compiled(self, doc: Doc, spans: list) -> None:
-        codes = self.tests.codes(doc.to_array(ORTH).tolist())
+    def _match_compiled(self, doc: Doc, spans: list, orths: list[int]) -> None:
+        codes = self.tests.codes(orths)
         present = self.tests.conditions(codes)
         if self._sampled < self.ANCHOR_SAMPLE:
             self._count_conditions(present)
@@ -322,32 +323,24 @@ class RulePatterns:
 
     def _match_string(self, string: str, where: str) -> list[RuleHit]:
         doc: Doc = self.nlp.make_doc(string)
-        spans = self._sides[where](doc)
+        tokens = doc.to_array([ORTH, IDX, LENGTH])
+        spans = self._sides[where](doc, tokens[:, 0].tolist())
         if not spans:
             return []
         # longest first at each start, so a contained hit of the same rule can be dropped
         spans.sort(key=lambda m: (m[1], -m[2], m[0]))
         kept_end: dict[int, int] = {}
         hits: list[RuleHit] = []
-        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        starts, lengths = tokens[:, 1].tolist(), tokens[:, 2].tolist()
         for key, start, end in spans:
             if kept_end.get(key, -1) >= end:
                 continue
             kept_end[key] = end
             rule = self._key_to_rule[key]
-            start_char = offsets[start][0]
-            end_char = offsets[end - 1][0] + offsets[end - 1][1]
-            hits.append(
-                RuleHit(
-                    rule_id=rule.id,
-                    category=rule.category,
-                    weight=rule.weight,
-                    where=where,
-                    start=start_char,
-                    end=end_char,
-                    matched=string[start_char:end_char],
-                )
-            )
+            start_char = starts[start]
+            end_char = starts[end - 1] + lengths[end - 1]
+            hits.append(RuleHit(rule.id, rule.category, rule.weight, where, start_char, end_char,
+                                string[start_char:end_char]))
         return hits
 
     def score(self, hits: Iterable[RuleHit]) -> dict[str, float]:
