@@ -28,6 +28,9 @@ FINDING_GROUPS = [
 ]
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)*\.?$")
 _SUB = re.compile(r"^\([0-9A-Za-z]{1,4}\)$")
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_DUPLICATE_SUFFIX = re.compile(r"#\d+$")
+_TABLE_ROW_ID = re.compile(r"^(?:(?P<p>.*?)\.)?T(?P<t>\d+)\.r(?P<r>\d+)$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -45,13 +48,13 @@ class ClauseIndex:
         parent = None  # the last fully numbered clause ("3.3.1"), for citing "(a)" as "3.3.1(a)"
         for i, c in enumerate(clauses):
             cid = str(c.get("id") or f"#{i}")
-            slug = "c-" + ("".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in cid).strip("-") or str(i))
+            slug = "c-" + (_NOT_ASCII_ALNUM.sub("-", cid).strip("-") or str(i))
             anchor, n = slug, 2
             while anchor in used:
                 anchor, n = f"{slug}-{n}", n + 1
             used.add(anchor)
             self.anchor[cid] = anchor
-            base = re.sub(r"#\d+$", "", cid)
+            base = _DUPLICATE_SUFFIX.sub("", cid)
             if _NUMERIC.match(base):
                 parent = base.rstrip(".")
             self.label[cid] = _clause_label(base, parent)
@@ -65,7 +68,8 @@ class ClauseIndex:
             parts.append(f"p. {item['page']}")
         cid = item.get("clause")
         if cid:
-            parts.append(self.label.get(str(cid), _clause_label(re.sub(r"#\d+$", "", str(cid)), None)))
+            label = self.label.get(str(cid))
+            parts.append(label if label is not None else _clause_label(_DUPLICATE_SUFFIX.sub("", str(cid)), None))
         return " \u00b7 ".join(parts)
 
     def href(self, clause_id) -> str:
@@ -76,7 +80,7 @@ class ClauseIndex:
 
 
 def _clause_label(base: str, parent: Optional[str]) -> str:
-    m = re.match(r"^(?:(?P<p>.*?)\.)?T(?P<t>\d+)\.r(?P<r>\d+)$", base)
+    m = _TABLE_ROW_ID.match(base)
     if m:
         where = f"clause {m.group('p')}, " if m.group("p") else ""
         return f"{where}table {m.group('t')}, row {m.group('r')}"
