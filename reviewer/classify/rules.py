@@ -38,7 +38,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import spacy
 import yaml
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.matcher import Matcher, PhraseMatcher
@@ -133,9 +132,11 @@ class Rule:
         }
 
 
-@lru_cache(maxsize=1)
 def _nlp():
-    return spacy.blank("en")
+    """The blank English pipeline the sentence splitter uses: one per process (``make_doc`` runs
+    no component, so its sentencizer does not matter here)."""
+    from reviewer.segment.sentences import get_nlp
+    return get_nlp()
 
 
 def _fail(file: Path, pid: str, detail: str) -> ValueError:
