@@ -48,34 +48,41 @@ class Labeler:
         return cls(default_patterns(), default_classifier())
 
     def score_many(self, items: list[tuple[Optional[str], str, str]]):
-        """Per item (heading, text, context): {category: (score, reasons)} for every category."""
-        out, inputs, _ = self._score(items)
+        """Per item (heading, text, context): {category: (score, reasons, p_classifier)} for every category."""
+        evidence, inputs, _ = self._evidence(items)
+        out = []
+        for scores, p_classifier, rule_reasons in evidence:
+            out.append({category: (scores[c], _reasons(rule_reasons, category, p_classifier and p_classifier[c]),
+                                   p_classifier[c] if p_classifier else 0.0)
+                        for c, category in enumerate(CATEGORIES)})
         return out, inputs
 
-    def _score(self, items: list[tuple[Optional[str], str, str]]):
+    def _evidence(self, items: list[tuple[Optional[str], str, str]]):
+        """Per item: the score of each category (in CATEGORIES order), the classifier's probability
+        of each (None without a classifier) and the rule reasons by category; the model inputs; the
+        TF-IDF rows."""
         probs = features = None
         inputs = [model_input(h, t, c) for h, t, c in items]
         if self.use_classifier and items:
             features = self.classifier.features(inputs)  # once: probabilities and top words both read it
             probs = self.classifier.predict_proba(inputs, features)
-        classifier_rows = probs.tolist() if probs is not None else None
-        columns = [self.classifier.labels.index(c) for c in CATEGORIES] if probs is not None else None
+        if probs is not None:
+            columns = [self.classifier.labels.index(c) for c in CATEGORIES]
+            classifier_rows = probs[:, columns].tolist()
         combiners = self._combiners()
+        no_rules = dict.fromkeys(CATEGORIES, 0.0)
         out = []
         for i, (heading, text, context) in enumerate(items):
-            hits = self.patterns.match(heading, f"{context}\n{text}" if context else text) if self.use_rules else []
-            rule_scores = self.patterns.score(hits) if self.use_rules else {}
-            rule_reasons = _rule_reasons(hits)
-            row = classifier_rows[i] if classifier_rows is not None else None
-            scores = {}
-            for c, category in enumerate(CATEGORIES):
-                p_rules = rule_scores.get(category, 0.0)
-                p_clf = row[columns[c]] if row is not None else 0.0
-                reasons = list(rule_reasons.get(category, ()))
-                if row is not None and p_clf >= 0.2:
-                    reasons.append(f"classifier {p_clf:.2f}")
-                scores[category] = (combiners[c](p_clf, p_rules), reasons, p_clf)
-            out.append(scores)
+            if self.use_rules:
+                hits = self.patterns.match(heading, f"{context}\n{text}" if context else text)
+                rule_scores = self.patterns.score(hits)
+            else:
+                hits, rule_scores = [], no_rules
+            p_classifier = classifier_rows[i] if probs is not None else None
+            p_row = p_classifier or [0.0] * len(CATEGORIES)
+            scores = [combine_one(p_row[c], rule_scores.get(category, 0.0))
+                      for c, (category, combine_one) in enumerate(zip(CATEGORIES, combiners))]
+            out.append((scores, p_classifier, _rule_reasons(hits)))
         return out, inputs, features
 
     def _combiners(self) -> list:
@@ -91,14 +98,17 @@ class Labeler:
         """Sets `labels` on each clause: the categories scoring at or above the threshold."""
         from reviewer.segment.clauses import Label
         items = [(c.heading, c.text, c.context) for c in clauses]
-        scored, _, features = self._score(items)
+        evidence, _, features = self._evidence(items)
+        threshold = self.threshold
         explained = []  # (clause index, category): labels whose classifier reason names its top words
-        for i, (clause, scores) in enumerate(zip(clauses, scored)):
-            clause.scores = {category: round(v[0], 3) for category, v in scores.items()}
-            clause.labels = [Label(category, round(score, 3), reasons)
-                             for category, (score, reasons, p_clf) in scores.items() if score >= self.threshold]
-            if self.use_classifier:
-                explained += [(i, label.category) for label in clause.labels if scores[label.category][2] >= 0.2]
+        for i, (clause, (scores, p_classifier, rule_reasons)) in enumerate(zip(clauses, evidence)):
+            clause.scores = {category: round(score, 3) for category, score in zip(CATEGORIES, scores)}
+            clause.labels = [Label(category, round(scores[c], 3),
+                                   _reasons(rule_reasons, category, p_classifier and p_classifier[c]))
+                             for c, category in enumerate(CATEGORIES) if scores[c] >= threshold]
+            if p_classifier:
+                explained += [(i, label.category) for label in clause.labels
+                              if p_classifier[CATEGORIES.index(label.category)] >= 0.2]
         if explained:
             tops = self.classifier.top_features_many(features, explained)
             for (i, category), top in zip(explained, tops):
@@ -108,6 +118,14 @@ class Labeler:
                                      for r in label.reasons]
         for clause in clauses:
             clause.labels = sorted(clause.labels, key=lambda l: -l.score)
+
+
+def _reasons(rule_reasons: dict[str, list[str]], category: str, p_classifier: Optional[float]) -> list[str]:
+    """A label's reasons: its first rule hits, then the classifier's probability where it is 0.2 or more."""
+    reasons = list(rule_reasons.get(category, ()))
+    if p_classifier is not None and p_classifier >= 0.2:
+        reasons.append(f"classifier {p_classifier:.2f}")
+    return reasons
 
 
 def _rule_reasons(hits) -> dict[str, list[str]]:
