@@ -353,3 +353,16 @@ def test_a_pattern_without_id_is_named_by_position(tmp_path):
     with pytest.raises(ValueError) as err:
         RulePatterns.load(tmp_path)
     assert str(path) in str(err.value) and "#2" in str(err.value) and "no 'id'" in str(err.value)
+
+
+def test_warming_the_tokenizer_cache_keeps_every_token():
+    """RulePatterns.warm tokenizes each word alone so spaCy caches it; a text's tokens must be
+    those of a tokenizer that never saw the words alone."""
+    import spacy
+    texts = _training_strings()
+    cold, warm = spacy.blank("en"), spacy.blank("en")
+    warm.tokenizer.max_cache_size = 100_000
+    for word in {w for text in texts for w in text.split()}:
+        warm.tokenizer(word)
+    for text in texts:
+        assert [(t.idx, t.text) for t in warm.make_doc(text)] == [(t.idx, t.text) for t in cold.make_doc(text)], text

@@ -71,10 +71,13 @@ class Labeler:
             classifier_rows = probs[:, columns].tolist()
         combiners = self._combiners()
         no_rules = dict.fromkeys(CATEGORIES, 0.0)
+        texts = [f"{context}\n{text}" if context else text for _, text, context in items]
+        if self.use_rules:
+            self.patterns.warm(texts)
         out = []
-        for i, (heading, text, context) in enumerate(items):
+        for i, (heading, _, _) in enumerate(items):
             if self.use_rules:
-                hits = self.patterns.match(heading, f"{context}\n{text}" if context else text)
+                hits = self.patterns.match(heading, texts[i])
                 rule_scores = self.patterns.score(hits)
             else:
                 hits, rule_scores = [], no_rules

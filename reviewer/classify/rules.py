@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -78,6 +79,7 @@ ID_PREFIXES: dict[str, str] = {
 }
 
 WHERE = ("heading", "text")
+WARM_WORDS = 100_000  # words kept in the tokenizer's cache (spaCy's default keeps 10,000)
 _WHERE_CODE = {"heading": "HEAD", "text": "TEXT"}
 
 _FILE_KEYS = {"category", "doc", "patterns"}
@@ -266,6 +268,9 @@ class RulePatterns:
         present = {r.category for r in self._rules.values()}
         self._categories = tuple(c for c in CATEGORIES if c in present)
         self._heading_hits: dict[str, tuple[RuleHit, ...]] = {}  # clauses under one heading share it
+        self._warm_words: set[str] = set()
+        tokenizer = self.nlp.tokenizer
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, WARM_WORDS)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -313,6 +318,21 @@ class RulePatterns:
         if text:
             hits.extend(self._match_string(text, "text"))
         return hits
+
+    def warm(self, texts: Iterable[str]) -> None:
+        """Put each new word of ``texts`` in the tokenizer's cache before ``match`` sees them.
+
+        spaCy caches a word's tokens only while the Doc being made has met no special case
+        ("a.m.", "Ltd."); after one, every further word of that Doc goes through the prefix,
+        suffix and infix rules again. Tokenized alone first, a word is cached (its tokens are
+        the same: the tokenizer splits each whitespace-separated word on its own)."""
+        words = set(chain.from_iterable(map(str.split, texts))) - self._warm_words
+        if len(self._warm_words) + len(words) > WARM_WORDS:
+            self._warm_words.clear()
+        tokenizer = self.nlp.tokenizer
+        for word in words:
+            tokenizer(word)
+        self._warm_words |= words
 
     def _match_heading(self, heading: str) -> tuple[RuleHit, ...]:
         hits = self._heading_hits.get(heading)
