@@ -117,3 +117,24 @@ def test_held_out_split_is_by_document():
     train_part, test_part = t.split_by_document(t.load_dataset())
     assert not {r["doc"] for r in train_part} & {r["doc"] for r in test_part}
     assert 0.1 < len(test_part) / (len(train_part) + len(test_part)) < 0.35
+
+
+def test_top_features_of_many_labels_at_once_equal_top_features(model):
+    """Labeller reasons name each label's top words from one numpy pass (top_features_many); it
+    must give top_features' answer for every (clause, category), ties included."""
+    import dataclasses
+
+    from scipy.sparse import csr_matrix
+
+    from reviewer.classify.classifier import _CsrRow
+    texts = [model_input(r.get("heading"), r["text"], r.get("context", "")) for r in t.load_dataset()][::7]
+    features = model.features(texts)
+    pairs = [(i, c) for i in range(len(texts)) for c in CATEGORIES]
+    assert model.top_features_many(features, pairs) == [
+        model.top_features("", c, row=_CsrRow(features, i)) for i, c in pairs]
+    coef = model.coef.copy()
+    coef[0, 1] = coef[0, 2] = coef[0, 3] = 0.5  # three words of equal weight, so equal contributions
+    tied = dataclasses.replace(model, coef=coef)
+    row = csr_matrix(([0.3, 0.3, 0.3, 0.1], [1, 2, 3, 4], [0, 4]), shape=(1, coef.shape[1]))
+    assert tied.top_features_many(row, [(0, model.labels[0])]) == [tied.top_features("", model.labels[0],
+                                                                                      row=_CsrRow(row, 0))]

@@ -123,9 +123,13 @@ class ClauseClassifier:
         words = len(self.vectorizers[0].vocabulary_)
         rows = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
         labels = np.fromiter((self.labels.index(label) for _, label in pairs), dtype=np.int64, count=len(pairs))
-        starts, ends = features.indptr[rows], features.indptr[rows + 1]
-        lengths = ends - starts
-        pair_of = np.repeat(np.arange(len(pairs)), lengths)  # one entry per stored value of each pair's row
+        starts = features.indptr[rows].astype(np.int64)
+        if features.has_sorted_indices:  # a row's word columns come first: read only those
+            words_before = np.concatenate(([0], np.cumsum(features.indices < words)))
+            lengths = words_before[features.indptr[rows + 1]] - words_before[starts]
+        else:
+            lengths = features.indptr[rows + 1] - starts
+        pair_of = np.repeat(np.arange(len(pairs)), lengths)  # one entry per stored value read of each pair's row
         first = np.cumsum(lengths) - lengths
         positions = np.arange(lengths.sum()) - np.repeat(first, lengths) + np.repeat(starts, lengths)
         columns = features.indices[positions]
@@ -137,15 +141,18 @@ class ClauseClassifier:
         order = np.lexsort((-contrib, pair_of))  # by pair, then largest contribution first
         pair_of, columns, contrib = pair_of[order], columns[order], contrib[order]
         bounds = np.searchsorted(pair_of, np.arange(len(pairs) + 1))
+        rank = np.arange(pair_of.size) - bounds[pair_of]
+        tied = (pair_of[1:] == pair_of[:-1]) & (contrib[1:] == contrib[:-1]) & (rank[:-1] < k)
+        tied_pairs = set(pair_of[:-1][tied].tolist())
         names = self._feature_names()
+        columns, bounds = columns.tolist(), bounds.tolist()
         out = []
-        for n, (a, b) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
-            top = contrib[a:min(b, a + k + 1)]
-            if top.size > 1 and (top[1:] == top[:-1]).any():
-                i, label = pairs[n]
+        for n, (i, label) in enumerate(pairs):
+            if n in tied_pairs:
                 out.append(self.top_features("", label, k, row=_CsrRow(features, i)))
             else:
-                out.append([names[c].strip() for c in columns[a:min(b, a + k)].tolist()])
+                a, b = bounds[n], bounds[n + 1]
+                out.append([names[c].strip() for c in columns[a:min(b, a + k)]])
         return out
 
     def _feature_names(self) -> list[str]:
