@@ -159,8 +159,7 @@ class ClauseClassifier:
         if self._names is None:
             names = []
             for v in self.vectorizers:
-                vocab = sorted(v.vocabulary_.items(), key=lambda kv: kv[1])
-                names += [term for term, _ in vocab]
+                names += _terms_by_column(v.vocabulary_)
             self._names = names
         return self._names
 
@@ -178,6 +177,18 @@ class ClauseClassifier:
         meta = dict(self.meta, format=FORMAT, labels=list(self.labels),
                     vectorizers=[_params(WORD_PARAMS), _params(CHAR_PARAMS)], vocabularies=vocabularies)
         meta_file.write_text(json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _terms_by_column(vocabulary: dict[str, int]) -> list[str]:
+    """The terms in column order: placed by index where the columns are 0..n-1 (they are), else sorted."""
+    terms: list = [None] * len(vocabulary)
+    for term, column in vocabulary.items():
+        if type(column) is not int or not 0 <= column < len(terms):
+            break
+        terms[column] = term
+    if None in terms or len(terms) != len(vocabulary):
+        terms = [term for term, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]
+    return terms
 
 
 class _CsrRow:
