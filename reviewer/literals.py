@@ -122,6 +122,9 @@ class LiteralIndex:
         return by_pattern
 
 
+_NOTHING: frozenset = frozenset()
+
+
 class _LiteralFinder:
     """Which of a set of lower-case literals occur in a lower-cased text, read by its whitespace-separated
     tokens. A literal without whitespace lies inside one token, and tokens repeat (within a document
@@ -167,7 +170,8 @@ class _LiteralFinder:
 
     def _learn(self, token: str) -> None:
         found = set(self._regex.findall(token)) if self._regex is not None else ()
-        self._tokens[token] = frozenset().union(*[self._implied[w] for w in found])
+        # most tokens hold no literal: they share one empty set (a new one each is ~200 bytes)
+        self._tokens[token] = frozenset().union(*[self._implied[w] for w in found]) if found else _NOTHING
 
 
 def _longest_literal_finder(literals: tuple[str, ...]) -> Optional[re.Pattern]:

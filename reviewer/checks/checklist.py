@@ -16,7 +16,7 @@ from typing import Optional
 import yaml
 
 from reviewer import yamlfile
-from reviewer.checks.facts import FACT_KINDS, PRIORITY, find_facts
+from reviewer.checks.facts import PRIORITY, find_facts
 from reviewer.paths import RULES_DIR
 from reviewer.segment.clauses import TABLE_ROW, Clause
 
@@ -202,7 +202,6 @@ class _Document:
         self.units = units
         self.could_match: dict[int, set[int]] = index.texts_by_pattern([u.text for u in units])
         self._measured: dict[str, _Measured] = {}
-        self._categories: dict[int, frozenset] = {}  # id(clause) -> the categories that open its gate
         self.unit_categories = self._categories_of_units()
 
     def units_to_visit(self, item: ChecklistItem) -> list[int]:
@@ -224,17 +223,9 @@ class _Document:
         out, clause, categories = [], None, frozenset()
         for unit in self.units:  # a clause's units come together
             if unit.clause is not clause:
-                clause, categories = unit.clause, self._gate_categories(unit.clause)
+                clause, categories = unit.clause, _gate_categories(unit.clause)
             out.append(categories)
         return out
-
-    def _gate_categories(self, clause: Clause) -> frozenset:
-        """The categories a clause is looked in for: those it scores at least GATE on, or is labelled with."""
-        found = self._categories.get(id(clause))
-        if found is None:
-            found = frozenset(c for c, score in clause.scores.items() if score >= GATE).union(clause.label_names)
-            self._categories[id(clause)] = found
-        return found
 
     def mentions(self, item: ChecklistItem, i: int) -> bool:
         """Whether unit ``i`` mentions ``item``: the patterns' own answer, run only where they could match."""
@@ -252,29 +243,28 @@ class _Document:
         return entry
 
 
+def _gate_categories(clause: Clause) -> frozenset:
+    """The categories a clause is looked in for: those it scores at least GATE on, or is labelled with."""
+    return frozenset(c for c, score in clause.scores.items() if score >= GATE).union(clause.label_names)
+
+
 class _Measured:
     """A text as measures read it (placeholders blanked), with what does not depend on the item
-    found once for all items: whether a party may set the measure at will, and its facts by kind."""
+    found once for all items: whether a party may set the measure at will, and its facts."""
 
     __slots__ = ("text", "discretion", "_facts")
 
     def __init__(self, text: str):
         self.text = _PLACEHOLDER.sub(" ", text)
         self.discretion = bool(_DISCRETION.search(self.text))
-        self._facts: dict[str, list] = {}
+        self._facts: dict[tuple[str, ...], list] = {}
 
     def facts(self, kinds: tuple[str, ...]) -> list:
-        """``find_facts(self.text, kinds)``, from facts found once per kind."""
-        found = [f for kind in FACT_KINDS if kind in kinds for f in self._facts_of(kind)]
-        if len([kind for kind in FACT_KINDS if kind in kinds]) > 1:
-            found.sort(key=lambda f: (f.start, -f.end))
+        """``find_facts(self.text, kinds)``, found once per set of kinds (items ask for a few)."""
+        found = self._facts.get(kinds)
+        if found is None:
+            found = self._facts[kinds] = find_facts(self.text, kinds)
         return found
-
-    def _facts_of(self, kind: str) -> list:
-        facts = self._facts.get(kind)
-        if facts is None:
-            facts = self._facts[kind] = find_facts(self.text, (kind,))
-        return facts
 
 
 def _measure(item: ChecklistItem, unit: _Unit, document: _Document, memo: dict) -> str:
