@@ -10,7 +10,8 @@ make pdfplumber's version slow. ``tests/test_extract_grid.py`` compares the two.
 """
 from __future__ import annotations
 
-from itertools import groupby
+from bisect import bisect_left
+from itertools import groupby, islice
 from operator import itemgetter
 
 SNAP = 3
@@ -102,11 +103,16 @@ def _intersections(vs: list, hs: list) -> dict:
     hs = [(h[_TOP], h[_TOP] + INTERSECT, h[_TOP] - INTERSECT, h[_X0] - INTERSECT,
            h[_X1] + INTERSECT, ids.setdefault(tuple(h[:4]), len(ids)))
           for h in sorted(hs, key=itemgetter(_TOP, _X0))]
+    belows = [h[1] for h in hs]  # sorted, as the tops are; so are the aboves
     for v in vs:
         vid = ids.setdefault(tuple(v[:4]), len(ids))
         vx, vtop, vbottom = v[_X0], v[_TOP], v[_BOTTOM]
-        for htop, below, above, hx0, hx1, hid in hs:
-            if vtop <= below and vbottom >= above and vx >= hx0 and vx <= hx1:
+        # only the h edges whose reach overlaps the v edge's rows: the first with below >= vtop
+        # up to the last with above <= vbottom (a page of hatching stays far from every pair)
+        for htop, below, above, hx0, hx1, hid in islice(hs, bisect_left(belows, vtop), None):
+            if above > vbottom:
+                break
+            if vx >= hx0 and vx <= hx1:
                 pv, ph = points.setdefault((vx, htop), (set(), set()))
                 pv.add(vid)
                 ph.add(hid)
