@@ -359,10 +359,20 @@ def test_warming_the_tokenizer_cache_keeps_every_token():
     """RulePatterns.warm tokenizes each word alone so spaCy caches it; a text's tokens must be
     those of a tokenizer that never saw the words alone."""
     import spacy
+    from reviewer.classify.rules import default_patterns
     texts = _training_strings()
-    cold, warm = spacy.blank("en"), spacy.blank("en")
-    warm.tokenizer.max_cache_size = 100_000
-    for word in {w for text in texts for w in text.split()}:
-        warm.tokenizer(word)
+    patterns = default_patterns()
+    patterns.warm(texts)
+    warm, cold = patterns.nlp, spacy.blank("en")
     for text in texts:
         assert [(t.idx, t.text) for t in warm.make_doc(text)] == [(t.idx, t.text) for t in cold.make_doc(text)], text
+
+
+def test_warming_stops_once_the_tokenizer_cache_would_keep_no_more(monkeypatch):
+    import reviewer.classify.rules as rules
+    patterns = rules.default_patterns()
+    monkeypatch.setattr(patterns, "_warm_words", set())
+    monkeypatch.setattr(rules, "WARM_WORDS", 3)
+    patterns.warm(["alpha beta gamma"])
+    patterns.warm(["delta epsilon"])
+    assert patterns._warm_words == {"alpha", "beta", "gamma"}

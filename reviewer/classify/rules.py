@@ -325,10 +325,13 @@ class RulePatterns:
         spaCy caches a word's tokens only while the Doc being made has met no special case
         ("a.m.", "Ltd."); after one, every further word of that Doc goes through the prefix,
         suffix and infix rules again. Tokenized alone first, a word is cached (its tokens are
-        the same: the tokenizer splits each whitespace-separated word on its own)."""
+        the same: the tokenizer splits each whitespace-separated word on its own).
+
+        spaCy's cache only grows, up to its size, and then takes no more words: past WARM_WORDS
+        (a long folder scan) a word tokenized here would not be kept, so warming stops."""
+        if len(self._warm_words) >= WARM_WORDS:
+            return
         words = set(chain.from_iterable(map(str.split, texts))) - self._warm_words
-        if len(self._warm_words) + len(words) > WARM_WORDS:
-            self._warm_words.clear()
         tokenizer = self.nlp.tokenizer
         for word in words:
             tokenizer(word)
