@@ -3,7 +3,6 @@ match, facts found once per text, stopping at the third met unit) give the answe
 evaluation: every unit, every pattern, facts found afresh for every item."""
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from reviewer.checks import checklist as C
 from reviewer.checks.facts import PRIORITY, find_facts
+from reviewer.classify.train import load_dataset
 from reviewer.literals import LiteralIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,11 +70,8 @@ def plain_evaluate(clauses, items) -> list[dict]:
 def _training_documents():
     """Each training document as Markdown (headings and clauses), so segmentation builds real units."""
     docs = defaultdict(list)
-    for path in sorted((ROOT / "training" / "clauses").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                docs[row["doc"]].append(row)
+    for row in load_dataset():
+        docs[row["doc"]].append(row)
     for rows in docs.values():
         parts, last = [], None
         for row in rows:

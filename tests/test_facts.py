@@ -207,16 +207,11 @@ def test_facts_sorted_by_position():
 # ------------------------------------------------------------------------------------- the prefilter
 
 def _texts_to_check():
-    import json
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted((root / "training" / "clauses").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                yield row["text"]
-                for start in range(0, len(row["text"]), 40):  # shorter pieces, like table cells
-                    yield row["text"][start:start + 60]
+    from reviewer.classify.train import load_dataset
+    for row in load_dataset():
+        yield row["text"]
+        for start in range(0, len(row["text"]), 40):  # shorter pieces, like table cells
+            yield row["text"][start:start + 60]
     yield from ("P1: respond within 15 minutes, 24x7; credit 5% (GBP 250) reported monthly.", "US$ 5,000",
                 "fifty per cent (50%)", "twice a year", "08:00-18:00 Mon to Fri", "Sev-2", "impact level 3")
 

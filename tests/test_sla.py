@@ -1,19 +1,12 @@
 """The SLA checks' shortcuts answer as the regular expressions they stand in for."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from reviewer.checks import sla
-
-ROOT = Path(__file__).resolve().parents[1]
+from reviewer.classify.train import load_dataset
 
 
 def _training_texts():
-    for path in sorted((ROOT / "training" / "clauses").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                yield json.loads(line)["text"]
+    return [row["text"] for row in load_dataset()]
 
 
 def test_availability_words_answer_as_the_regex():

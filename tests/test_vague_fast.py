@@ -7,26 +7,19 @@
 """
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from reviewer.checks import vague
 from reviewer.checks.vague import SentenceInput, VagueLexicon
+from reviewer.classify.train import load_dataset
 
-ROOT = Path(__file__).resolve().parents[1]
 LEXICON = VagueLexicon.load()
 
 
 def _clauses() -> list[str]:
-    texts = []
-    for path in sorted((ROOT / "training" / "clauses").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts
+    return [row["text"] for row in load_dataset()]
 
 
 def _examples() -> list[str]:
