@@ -1,7 +1,9 @@
 """Which of many regular expressions could match a text, found with substring tests instead of regex runs.
 
-Most rule patterns (vague terms, checklist mentions) match nowhere in most sentences, yet running
-hundreds of case-insensitive patterns over every sentence is where a review spends its time. Each
+Most rule patterns match nowhere in most sentences, yet running hundreds of case-insensitive
+patterns over every sentence is where a review spends its time. The checklist's mention patterns use
+this module; the vague terms have their own, finer prefilter in ``checks/vague.py`` (every literal
+a pattern needs, not one of a set; exact on non-ASCII text too), which this one could adopt. Each
 pattern is read once (Python's own regex parser) for a *requirement*: a set of literal strings at
 least one of which appears in anything the pattern can match: "\\b(?:take[sn]?|taking|took)\\s+steps"
 requires "steps" (or one of "take", "taking", "took"; the longer literals are kept, as rarer). A pattern whose requirement is absent from a text cannot match it and is not run: the answer is the
