@@ -102,10 +102,10 @@ def remove_running(pages: list[PageData]) -> int:
         last4 = tops[max(-4, -len(tops))]
         header, footer = HEADER_BAND * p.height, FOOTER_BAND * p.height
         for s, t in zip(p.segs, rounded):
-            if first3 < t < last3 and not (t <= first4 and s.bottom <= header) \
-                    and not (t >= last4 and s.top >= footer):
+            # the cheap comparisons on ``t`` first: most segments are mid-page
+            in_band = (t <= first4 and s.bottom <= header) or (t >= last4 and s.top >= footer)
+            if not in_band and first3 < t < last3:
                 continue  # mid-page and outside the bands
-            in_band = (s.bottom <= header and t <= first4) or (s.top >= footer and t >= last4)
             zone = "top" if s.mid < p.height / 2 else "bottom"
             pos = s.top if zone == "top" else -(p.height - s.bottom)
             if (t <= first2 or t >= last2) and is_page_number(s.text):
