@@ -33,7 +33,7 @@ from reviewer.errors import (CorruptDocument, EmptyDocument, EncryptedDocument, 
 from reviewer.extract.pdf_layout import (Line, PageData, TableItem, order_page,
                                          remove_running)
 from reviewer.extract.pdf_pdfium import Graphics, _Transform, read_graphics, read_segments
-from reviewer.extract.pdf_tables import cell_text, find_tables, tables_from_edges
+from reviewer.extract.pdf_tables import cell_text, find_tables, in_tables, tables_from_edges
 from reviewer.extract.pdf_text import (LigatureRepair, Numbering, Vocabulary, clean, finish,
                                        join_lines, leading_number, starts_bullet)
 from reviewer.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Document, DocumentBuilder
@@ -87,8 +87,7 @@ def extract_pdf(path: Path, *, max_pages: int = 2000) -> Document:
         if p.number in by_page:
             p.tables = by_page[p.number]
         if p.tables and not p.tables_done:  # PDFium's tables dropped their text already
-            p.segs = [s for s in p.segs
-                      if not any(t.contains((s.x0 + s.x1) / 2, s.mid) for t in p.tables)]
+            p.segs = [s for s in p.segs if not in_tables(p.tables, (s.x0 + s.x1) / 2, s.mid)]
 
     remove_running(pages)
 
@@ -202,8 +201,8 @@ def _read_pages(path: Path, max_pages: int, notes: list[str]
                     if g.ruled and g.complete and TABLE_ENGINE == "pdfium":
                         # tables first, so that text in them is dropped before it is read
                         tables = _pdfium_tables(textpage, tf, g, table_notes, i + 1)
-                    segs, chars, in_tables = read_segments(page, textpage, tf, tables or ())
-                    if segs or in_tables:
+                    segs, chars, dropped = read_segments(page, textpage, tf, tables or ())
+                    if segs or dropped:
                         notes.extend(table_notes)
                     else:
                         tables = None  # no text at all: leave the page to the text checks

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pypdfium2.raw as R
 
+from reviewer.extract.pdf_tables import in_tables
+
 # Generated line break in PDFium's text output.
 _CRLF = "\r\n"
 # a clause label at the start of a line: "3.1.2", "1.", "(a)", "iv)", "A."
@@ -172,7 +174,7 @@ _PATH_SEGMENTS = _bind(R.FPDFPath_CountSegments, _I, _V)
 class _TextReader:
     """Per-textpage helpers holding the ctypes buffers so each call allocates nothing."""
 
-    def __init__(self, textpage, tf: _Transform, text_len: int):
+    def __init__(self, textpage, tf: _Transform, text_len: int, tables: Sequence = ()):
         self.tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         self.tf = tf
         self._d = (ctypes.c_double * 4)()
@@ -184,8 +186,8 @@ class _TextReader:
         self._font_at, self._flags_at = ctypes.addressof(self._font), ctypes.addressof(self._flags)
         self._bold_cache: dict[tuple[bytes, int, int], bool] = {}
         self._font_bold: dict[int, bool] = {}  # font handle -> bold
-        self.tables: Sequence = ()  # segments inside these are dropped, not read
-        self.dropped = 0
+        self.tables = tables  # segments inside these are dropped, not read
+        self.dropped = False  # was any?
         # text index == char index on pages where PDFium skipped no character (the usual
         # case): the mapping is monotone, so equal ends mean equal everywhere between
         self.same_index = text_len > 0 and _CHAR_INDEX(self.tp, 0) == 0 \
@@ -250,21 +252,20 @@ class _TextReader:
 
 
 def read_segments(page, textpage, tf: _Transform | None = None,
-                  tables: Sequence = ()) -> tuple[list[Seg], int, int]:
-    """A page's text segments (unordered), its character count, and how many segments
-    fell inside ``tables`` (boxes with ``contains(x, y)``) and were left out.
+                  tables: Sequence = ()) -> tuple[list[Seg], int, bool]:
+    """A page's text segments (unordered), its character count, and whether any segment
+    fell inside ``tables`` (boxes with ``contains(x, y)``) and was left out.
 
     A segment in a table is dropped as soon as its box is known, before its font and
     text are read: the table's cells carry that text.
     """
     n_chars = textpage.count_chars()
     if n_chars <= 0:
-        return [], 0, 0
+        return [], 0, False
     text = textpage.get_text_range()
     if not text.strip():
-        return [], n_chars, 0
-    rd = _TextReader(textpage, tf or _Transform(page), len(text))
-    rd.tables = tables
+        return [], n_chars, False
+    rd = _TextReader(textpage, tf or _Transform(page), len(text), tables)
     segs: list[Seg] = []
     pos = 0
     end = len(text)
@@ -280,10 +281,9 @@ def read_segments(page, textpage, tf: _Transform | None = None,
 
 
 def _in_table(rd: _TextReader, x0: float, x1: float, band) -> bool:
-    """Would a segment with this box be removed as table text? (counted if so)"""
-    x, y = (x0 + x1) / 2, (band[1] + band[3]) / 2
-    if any(t.contains(x, y) for t in rd.tables):
-        rd.dropped += 1
+    """Would a segment with this box be removed as table text? (noted if so)"""
+    if in_tables(rd.tables, (x0 + x1) / 2, (band[1] + band[3]) / 2):
+        rd.dropped = True
         return True
     return False
 

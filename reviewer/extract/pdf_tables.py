@@ -25,6 +25,11 @@ class Table:
         return self.x0 - pad <= x <= self.x1 + pad and self.top - pad <= y <= self.bottom + pad
 
 
+def in_tables(tables, x: float, y: float) -> bool:
+    """Is the point inside one of the tables? (a text segment's centre: table text)"""
+    return any(t.contains(x, y) for t in tables)
+
+
 def find_tables(path, page_numbers: list[int], sizes: dict[int, tuple[float, float]],
                 notes: list[str]) -> dict[int, list[Table]]:
     """Tables per 1-based page number. Failures are noted, never raised: the text stays."""
