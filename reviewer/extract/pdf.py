@@ -201,7 +201,7 @@ def _read_pages(path: Path, max_pages: int, notes: list[str]
                     if g.ruled and g.complete and TABLE_ENGINE == "pdfium":
                         # tables first, so that text in them is dropped before it is read
                         tables = _pdfium_tables(textpage, tf, g, table_notes, i + 1)
-                    segs, chars, dropped = read_segments(page, textpage, tf, tables or ())
+                    segs, chars, dropped = read_segments(textpage, tf, tables or ())
                     if segs or dropped:
                         notes.extend(table_notes)
                     else:

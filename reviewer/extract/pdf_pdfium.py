@@ -221,9 +221,6 @@ class _TextReader:
             bold = self._font_bold[font] = self._bold(i)
         return bold
 
-    def size(self, i: int) -> float:
-        return _FONT_SIZE(self.tp, i)
-
     def _bold(self, i: int) -> bool:
         n = _FONT_INFO(self.tp, i, self._font_at, 128, self._flags_at)
         weight = _FONT_WEIGHT(self.tp, i)
@@ -251,8 +248,7 @@ class _TextReader:
         return out
 
 
-def read_segments(page, textpage, tf: _Transform | None = None,
-                  tables: Sequence = ()) -> tuple[list[Seg], int, bool]:
+def read_segments(textpage, tf: _Transform, tables: Sequence = ()) -> tuple[list[Seg], int, bool]:
     """A page's text segments (unordered), its character count, and whether any segment
     fell inside ``tables`` (boxes with ``contains(x, y)``) and was left out.
 
@@ -265,7 +261,7 @@ def read_segments(page, textpage, tf: _Transform | None = None,
     text = textpage.get_text_range()
     if not text.strip():
         return [], n_chars, False
-    rd = _TextReader(textpage, tf or _Transform(page), len(text), tables)
+    rd = _TextReader(textpage, tf, len(text), tables)
     segs: list[Seg] = []
     pos = 0
     end = len(text)
