@@ -111,3 +111,32 @@ def test_bounded_text_matches_pypdfium2(path):
                 page.close()
     finally:
         pdf.close()
+
+
+def test_bounded_text_falls_back_when_the_buffer_fills(monkeypatch):
+    """A buffer too small for the answer (PDFium building more text than the size rule
+    allows) never cuts text short: pypdfium2's own get_text_bounded answers instead."""
+    from reviewer.extract.pdf_tables import _BoundedText
+
+    pdf = pdfium.PdfDocument(str(PDFS[0]))
+    try:
+        page = pdf[0]
+        textpage = page.get_textpage()
+        try:
+            whole = textpage.get_text_bounded()
+            assert len(whole) > 20
+            monkeypatch.setattr(textpage, "count_chars", lambda: 1)  # a 6-unit buffer
+            read = _BoundedText(textpage)
+            assert read.size == 6
+            asked = []
+            plain = textpage.get_text_bounded
+            monkeypatch.setattr(textpage, "get_text_bounded",
+                                lambda *a, **k: asked.append(a) or plain(*a, **k))
+            left, bottom, right, top = page.get_bbox()
+            assert read(left, bottom, right, top) == whole
+            assert asked == [(left, bottom, right, top)]
+        finally:
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()

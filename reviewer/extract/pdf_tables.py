@@ -98,11 +98,14 @@ class _BoundedText:
     """``textpage.get_text_bounded`` in one PDFium call instead of two (size, then text).
 
     The buffer holds any answer: a rectangle's text has at most a character, a space and
-    a line break per character of the page. The result is cut like pypdfium2 cuts it (to
-    the code point count PDFium reports), so text outside the BMP comes out the same.
+    a line break per character of the page. That rests on how PDFium builds the text, so
+    an answer that fills the buffer (perhaps cut short) is asked again of pypdfium2's own
+    ``get_text_bounded``. The result is cut like pypdfium2 cuts it (to the code point
+    count PDFium reports), so text outside the BMP comes out the same.
     """
 
     def __init__(self, textpage):
+        self.textpage = textpage
         self.tp = textpage.raw
         self.size = 4 * max(textpage.count_chars(), 0) + 2
         self.buf = (ctypes.c_ushort * self.size)()
@@ -112,6 +115,8 @@ class _BoundedText:
         n = R.FPDFText_GetBoundedText(self.tp, left, top, right, bottom, self.buf, self.size)
         if n <= 0:
             return ""
+        if n >= self.size:  # the buffer may have cut the text short
+            return self.textpage.get_text_bounded(left, bottom, right, top)
         units = n - 1 if self.buf[n - 1] == 0 else n
         text = str(self.bytes[:2 * units], "utf-16-le", "ignore")
         if len(text) == units:
