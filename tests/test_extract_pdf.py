@@ -213,6 +213,36 @@ def test_ruled_table_is_a_table_block(tmp_path, table_engine):
     assert [b.kind for b in doc.blocks] == [PARAGRAPH, TABLE, PARAGRAPH]
 
 
+def test_ruled_page_without_text_is_not_searched_for_tables(tmp_path, monkeypatch):
+    """A page of rules and no characters keeps no tables, so PDFium's table finder is
+    not run on it (it would read every empty cell for nothing)."""
+    import reviewer.extract.pdf as pdf_module
+
+    path = tmp_path / "grid_only.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 700, "The Supplier shall meet the service levels in the table overleaf.")
+    c.showPage()
+    xs, top = [72, 200, 340, 520], 700
+    for r in range(5):
+        c.line(xs[0], top - 22 * r, xs[-1], top - 22 * r)
+    for x in xs:
+        c.line(x, top, x, top - 88)
+    c.showPage()
+    c.save()
+    seen = []
+    finder = pdf_module.tables_from_edges
+    monkeypatch.setattr(pdf_module, "tables_from_edges",
+                        lambda textpage, *a: seen.append(textpage) or finder(textpage, *a))
+    doc = extract_pdf(path)
+    assert seen == []
+    assert _texts(doc) == ["The Supplier shall meet the service levels in the table overleaf."]
+    assert doc.pages == 2
+    # the same grid with text in it is searched
+    doc = extract_pdf(make_table_pdf(tmp_path / "table.pdf"))
+    assert len(seen) == 1 and any(b.kind == TABLE for b in doc.blocks)
+
+
 def test_landscape_page_by_rotate_attribute(tmp_path):
     """A landscape page made with /Rotate 90 (content drawn turned): text and table upright."""
     path = tmp_path / "rotated.pdf"

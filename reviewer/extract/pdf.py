@@ -198,8 +198,10 @@ def _read_pages(path: Path, max_pages: int, notes: list[str]
                 try:
                     g = read_graphics(page, tf)
                     table_notes: list[str] = []
-                    if g.ruled and g.complete and TABLE_ENGINE == "pdfium":
+                    if g.ruled and g.complete and TABLE_ENGINE == "pdfium" \
+                            and textpage.count_chars() > 0:
                         # tables first, so that text in them is dropped before it is read
+                        # (a page without characters keeps no tables: none are looked for)
                         tables = _pdfium_tables(textpage, tf, g, table_notes, i + 1)
                     segs, chars, dropped = read_segments(textpage, tf, tables or ())
                     if segs or dropped:
