@@ -134,7 +134,8 @@ def _dotted(m) -> Numbering:
     return Numbering(m.group(1), "dotted", len(parts))
 
 
-# (pattern, reading) in order of precedence; the first match wins
+# (pattern, reading) in order of precedence; the first match wins. _MAYBE_NUMBER and the
+# _BY_* groups restate what these can start with: keep them in step (tested)
 _NUMBER_RULES = (
     (_KEYWORD_RE, _keyword),
     (_LETTER_DOTTED, lambda m: Numbering(m.group(1), "dotted", m.group(1).count(".") + 1)),
