@@ -1,6 +1,7 @@
 """The PDFium text reader's shortcuts give what the plain per-character calls give."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -93,3 +94,39 @@ def test_grid_drawn_as_one_path_and_rules_in_a_form(tmp_path):
     tables = [[[c.text for c in row] for row in b.rows] for b in doc.blocks if b.kind == TABLE]
     assert tables == [[[f"cell {r}.{k}" for k in range(3)] for r in range(4)],
                       [["form a", "form b"], ["form c", "form d"]]]
+
+
+class _Page:
+    """What _Transform reads of a page."""
+
+    def __init__(self, mediabox, rotation=0):
+        self.mediabox, self.rotation = mediabox, rotation
+
+    def get_mediabox(self):
+        return self.mediabox
+
+    def get_rotation(self):
+        return self.rotation
+
+
+def test_upright_box_is_the_generic_box():
+    """The inlined box transform of unrotated pages gives exactly what ``box`` gives."""
+    rng = random.Random(11)
+    boxes = [(0.0, 0.0, 612.0, 792.0), (0.0, 0.0, 595.28, 841.89), (-20.5, 13.25, 580.0, 800.0),
+             (100.0, -300.0, 712.0, 492.0)]
+    for mediabox in boxes:
+        tf = _Transform(_Page(mediabox))
+        assert "box" in vars(tf)  # the inlined version is in use
+        x0, y0, x1, y1 = mediabox
+        for k in range(2000):
+            xs = [rng.uniform(x0 - 50, x1 + 50) for _ in range(2)]
+            ys = [rng.uniform(y0 - 50, y1 + 50) for _ in range(2)]
+            if k % 10 == 0:
+                xs[1] = xs[0]  # zero width
+            if k % 15 == 0:
+                ys[1] = ys[0]
+            if k % 7 == 0:
+                xs, ys = [round(v) for v in xs], [round(v, 1) for v in ys]
+            left, right = xs  # either order: PDFium's rectangles are not always normalised
+            bottom, top = ys
+            assert tf.box(left, bottom, right, top) == _Transform.box(tf, left, bottom, right, top)
