@@ -138,3 +138,14 @@ def test_top_features_of_many_labels_at_once_equal_top_features(model):
     row = csr_matrix(([0.3, 0.3, 0.3, 0.1], [1, 2, 3, 4], [0, 4]), shape=(1, coef.shape[1]))
     assert tied.top_features_many(row, [(0, model.labels[0])]) == [tied.top_features("", model.labels[0],
                                                                                       row=_CsrRow(row, 0))]
+
+
+def test_feature_names_are_the_vocabularies_in_column_order(model):
+    """A loaded model names its columns from the stored vocabularies; they must be each
+    vectorizer's terms sorted by column, as a freshly trained model (no stored lists) names them."""
+    from reviewer.classify.classifier import ClauseClassifier
+    by_sort = [term for v in model.vectorizers for term, _ in sorted(v.vocabulary_.items(), key=lambda kv: kv[1])]
+    assert model._feature_names() == by_sort
+    trained = ClauseClassifier(model.vectorizers, model.coef, model.intercept, model.calib_a, model.calib_b,
+                               model.labels, {})
+    assert trained._feature_names() == by_sort

@@ -157,10 +157,9 @@ class ClauseClassifier:
 
     def _feature_names(self) -> list[str]:
         if self._names is None:
-            names = []
-            for v in self.vectorizers:
-                names += _terms_by_column(v.vocabulary_)
-            self._names = names
+            # a loaded model's vocabularies are stored in column order; a freshly trained one's are sorted
+            by_column = self.meta.get("vocabularies") or [_terms_by_column(v.vocabulary_) for v in self.vectorizers]
+            self._names = [term for terms in by_column for term in terms]
         return self._names
 
     def save(self, weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FILE) -> None:
@@ -171,7 +170,7 @@ class ClauseClassifier:
         vocabularies = []
         for i, v in enumerate(self.vectorizers):
             arrays[f"idf_{i}"] = v.idf_
-            vocabularies.append([term for term, _ in sorted(v.vocabulary_.items(), key=lambda kv: kv[1])])
+            vocabularies.append(_terms_by_column(v.vocabulary_))
         with open(weights_file, "wb") as fh:
             np.savez_compressed(fh, **arrays)
         meta = dict(self.meta, format=FORMAT, labels=list(self.labels),
@@ -180,15 +179,7 @@ class ClauseClassifier:
 
 
 def _terms_by_column(vocabulary: dict[str, int]) -> list[str]:
-    """The terms in column order: placed by index where the columns are 0..n-1 (they are), else sorted."""
-    terms: list = [None] * len(vocabulary)
-    for term, column in vocabulary.items():
-        if type(column) is not int or not 0 <= column < len(terms):
-            break
-        terms[column] = term
-    if None in terms or len(terms) != len(vocabulary):
-        terms = [term for term, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]
-    return terms
+    return [term for term, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]
 
 
 class _CsrRow:
