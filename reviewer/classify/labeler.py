@@ -10,19 +10,15 @@ THRESHOLD = 0.5
 RULE_WEIGHT = 0.8  # a rule hit is evidence, not proof: a clause can name "service levels" without setting one
 
 
-def combine(p_classifier: float, p_rules: float, stack: dict | None = None) -> float:
-    """The stacker learnt at training time where there is one; else a noisy-OR with the rules discounted."""
-    if stack:
-        p = min(max(p_classifier, 1e-4), 1 - 1e-4)
-        z = stack["coef"][0] * math.log(p / (1 - p)) + stack["coef"][1] * p_rules + stack["intercept"]
-        return 1.0 / (1.0 + math.exp(-z))
+def combine(p_classifier: float, p_rules: float) -> float:
+    """A noisy-OR with the rules discounted: the score where training learnt no stacker."""
     return 1.0 - (1.0 - p_classifier) * (1.0 - RULE_WEIGHT * p_rules)
 
 
 def _combiner(stack: dict | None):
-    """``combine`` with ``stack`` bound: the same arithmetic, in the same order, without the lookups."""
+    """(p_classifier, p_rules) -> score: the stacker learnt at training time where there is one, else ``combine``."""
     if not stack:
-        return lambda p_classifier, p_rules: combine(p_classifier, p_rules)
+        return combine
     coef_classifier, coef_rules, intercept = stack["coef"][0], stack["coef"][1], stack["intercept"]
     log, exp = math.log, math.exp
 
