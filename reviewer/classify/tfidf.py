@@ -19,6 +19,8 @@ from itertools import chain, repeat
 
 import numpy as np
 
+from reviewer.classify.token_regex import ComputedDict
+
 # Settings the saved models use, and the values at which the other TfidfVectorizer settings
 # leave ``transform`` as implemented here. min_df, max_df, max_features and smooth_idf only
 # shape fitting (the vocabulary and idf), not transform.
@@ -55,7 +57,7 @@ class TfidfTransform:
         self._tokens = re.compile(self.token_pattern).findall
         self.vocabulary_ = vocabulary
         self.idf_ = np.asarray(idf, dtype=np.float64)
-        self._word_cache = _WordCache(self._char_word)  # word -> its char n-gram columns
+        self._word_cache = ComputedDict(self._char_word)  # word -> its char n-gram columns
         self._bigrams: "_BigramTable | None" = None
 
     # -- terms -> column indices as int32 bytes (the order within a document does not matter:
@@ -205,18 +207,6 @@ class _BigramTable:
 
     def _id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
-
-
-class _WordCache(dict):
-    """word -> its columns; a missing word's are computed and kept on first lookup."""
-
-    def __init__(self, compute):
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, word: str) -> bytes:
-        cols = self[word] = self._compute(word)
-        return cols
 
 
 CHUNK = 256  # documents at a time: the n-grams of a long contract are never all in memory at once

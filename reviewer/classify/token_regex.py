@@ -48,8 +48,8 @@ class TokenTests:
         self._words: dict[tuple[str, str], list[int]] = {}  # (attr, word) -> conditions it meets
         self._regexes: list[tuple[int, str, object]] = []  # (condition, attr, compiled search)
         self._flags: list[tuple[int, str]] = []
-        self._codes = _CodeCache(self._compute_code)  # orth id -> code
-        self._code_chars = _CodeCache(frozenset)  # code -> its condition characters
+        self._codes = ComputedDict(self._compute_code)  # orth id -> code
+        self._code_chars = ComputedDict(frozenset)  # code -> its condition characters
 
     def condition(self, attr: str, kind: str, value) -> int:
         """The id of one test (created on first use); raises ``re.error`` for a bad REGEX."""
@@ -97,8 +97,8 @@ class TokenTests:
         return "".join(chr(FIRST_CODE + c) for c in sorted(set(met)))
 
 
-class _CodeCache(dict):
-    """A dict whose missing values are computed and kept on first lookup."""
+class ComputedDict(dict):
+    """A dict whose missing values are computed and kept on first lookup (also tfidf's word cache)."""
 
     def __init__(self, compute):
         super().__init__()
