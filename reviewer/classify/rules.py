@@ -47,6 +47,7 @@ from spacy.tokens import Doc
 from reviewer import yamlfile
 from reviewer.classify import token_regex
 from reviewer.paths import RULES_DIR
+from reviewer.segment.sentences import get_nlp
 
 #: The clause categories of spec/checklist.md, in the spec's order.
 CATEGORIES: tuple[str, ...] = (
@@ -134,13 +135,6 @@ class Rule:
         }
 
 
-def _nlp():
-    """The blank English pipeline the sentence splitter uses: one per process (``make_doc`` runs
-    no component, so its sentencizer does not matter here)."""
-    from reviewer.segment.sentences import get_nlp
-    return get_nlp()
-
-
 def _fail(file: Path, pid: str, detail: str) -> ValueError:
     return ValueError(f"{file}: pattern {pid}: {detail}")
 
@@ -167,7 +161,6 @@ class _Side:
         self.compiled: list[tuple[int, list[token_regex.CompiledPattern], list]] = []  # key, alts, patterns
         self.alternatives: list[tuple[int, token_regex.CompiledPattern]] = []  # (rule index, alternative)
         self.by_anchor: dict[str, list[int]] = {}  # condition character -> alternatives anchored on it
-        self.anchors: frozenset[str] = frozenset()  # its keys
         self.unanchored: list[int] = []  # alternatives that require nothing
         self.spacy_rules: list[Matcher] = []
         self._reference: dict[int, Matcher] = {}
@@ -197,17 +190,16 @@ class _Side:
                 self.by_anchor.setdefault(token_regex.char(anchor), []).append(n)
             else:
                 self.unanchored.append(n)
-        self.anchors = frozenset(self.by_anchor)
 
-    def __call__(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int, int]]:
-        """(match key, start token, end token) of every hit; ``orths``: the doc's ORTH values if known."""
+    def __call__(self, doc: Doc, orths: list[int]) -> list[tuple[int, int, int]]:
+        """(match key, start token, end token) of every hit; ``orths``: the doc's ORTH values."""
         spans: list[tuple[int, int, int]] = []
         if self.has_phrases:
             spans.extend(self.phrases(doc))
         for matcher in self.spacy_rules:
             spans.extend(matcher(doc))
         if self.compiled and len(doc):
-            self._match_compiled(doc, spans, doc.to_array(ORTH).tolist() if orths is None else orths)
+            self._match_compiled(doc, spans, orths)
         return spans
 
     def _match_compiled(self, doc: Doc, spans: list, orths: list[int]) -> None:
@@ -218,7 +210,7 @@ class _Side:
         live: dict[int, list[token_regex.CompiledPattern]] = {}
         alternatives = self.alternatives
         by_anchor = self.by_anchor
-        candidates = [n for c in present & self.anchors for n in by_anchor[c]] + self.unanchored
+        candidates = [n for c in present & by_anchor.keys() for n in by_anchor[c]] + self.unanchored
         for n in candidates:
             index, alt = alternatives[n]
             if alt.required_chars <= present:
@@ -254,7 +246,7 @@ class RulePatterns:
     """The loaded category patterns and their matchers."""
 
     def __init__(self, rules: Iterable[Rule]):
-        self.nlp = _nlp()
+        self.nlp = get_nlp()  # the sentence splitter's pipeline: make_doc runs no component
         self._rules: dict[str, Rule] = {}
         vocab = self.nlp.vocab
         self._sides = {w: _Side(vocab) for w in WHERE}

@@ -71,12 +71,9 @@ class TokenTests:
         self._codes.clear()
         return cid
 
-    def code(self, orth: int) -> str:
-        """The characters of the conditions word ``orth`` meets, in condition order."""
-        return self._codes[orth]
-
     def codes(self, orths: list[int]) -> list[str]:
-        """``code`` of each word, looked up without a Python call per known word."""
+        """Per word, the characters of the conditions it meets, in condition order (looked up
+        without a Python call per known word)."""
         if len(self._codes) > 200_000:
             self._codes.clear()
         return list(map(self._codes.__getitem__, orths))
