@@ -98,3 +98,20 @@ def test_other_word_settings_match_scikit_learn(params):
     a, b = ours.transform(texts), sk.transform(texts).tocsr()
     assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
     assert np.array_equal(a.data.view(np.int64), b.data.view(np.int64))
+
+
+def test_features_of_transforms_that_differ_in_lowercase_match_scikit_learn():
+    """features() lowercases each chunk once when every transform lowercases; where one does
+    not, each transform must still see the text as its own setting says."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    texts = _texts(400)
+    transforms, theirs = [], []
+    for params in ({"ngram_range": (1, 1), "token_pattern": r"(?u)\b\w[\w'-]*\b", "lowercase": False},
+                   {"analyzer": "char_wb", "ngram_range": (3, 4)}):
+        sk = TfidfVectorizer(min_df=2, **params).fit(texts)
+        transforms.append(TfidfTransform(params, sk.vocabulary_, sk.idf_))
+        theirs.append(sk.transform(texts))
+    a, b = features(transforms, texts), hstack(theirs).tocsr()
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data.view(np.int64), b.data.view(np.int64))

@@ -136,9 +136,10 @@ class TfidfTransform:
                 break
         return array("i", cols).tobytes()
 
-    def _entries_of(self, docs: list[str]):
-        """(document, column) of every in-vocabulary term occurrence of ``docs``, in any order."""
-        if self.lowercase:
+    def _entries_of(self, docs: list[str], lowered: bool):
+        """(document, column) of every in-vocabulary term occurrence of ``docs``, in any order;
+        ``lowered``: the caller has lowercased ``docs`` already."""
+        if self.lowercase and not lowered:
             docs = [doc.lower() for doc in docs]
         if self._vectorised_words():
             return self._word_entries(docs)
@@ -148,9 +149,10 @@ class TfidfTransform:
         return (np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
                 np.frombuffer(b"".join(parts), dtype=np.int32))
 
-    def entries(self, docs: list[str]):
-        """(row, column, value) arrays of the tf-idf matrix of ``docs``, ordered by row then column."""
-        doc_of, all_cols = self._entries_of(docs)
+    def entries(self, docs: list[str], lowered: bool = False):
+        """(row, column, value) arrays of the tf-idf matrix of ``docs``, ordered by row then column;
+        ``lowered``: ``docs`` are lowercased already (so they are not lowercased again)."""
+        doc_of, all_cols = self._entries_of(docs, lowered)
         n_cols = max(len(self.vocabulary_), 1)
         key_type = np.int32 if len(docs) * n_cols < 2 ** 31 else np.int64  # a narrower sort is faster
         keys = doc_of.astype(key_type) * key_type(n_cols)
@@ -219,12 +221,15 @@ def features(transforms: list[TfidfTransform], docs: list[str]):
     for t in transforms:
         offsets.append(offset)
         offset += len(t.vocabulary_)
+    lowered = all(t.lowercase for t in transforms)  # then each chunk is lowercased once, not once per transform
     data, indices, counts = [], [], []
     for lo in range(0, len(docs), CHUNK):
         part = docs[lo:lo + CHUNK]
+        if lowered:
+            part = [doc.lower() for doc in part]
         rows, cols, vals = [], [], []
         for t, off in zip(transforms, offsets):
-            r, c, d = t.entries(part)
+            r, c, d = t.entries(part, lowered)
             rows.append(r)
             cols.append(c + off)
             vals.append(d)
